@@ -1,0 +1,31 @@
+using Custos.Bench;
+
+// One case per benchmark; add new ones to the switch and to the usage text.
+string name = args.Length > 0 ? args[0] : "";
+string[] rest = args.Length > 0 ? args[1..] : [];
+
+switch (name)
+{
+    case "stream":
+        return await StreamEncryptionBench.RunAsync(rest);
+    default:
+        if (name.Length > 0 && name is not ("-h" or "--help" or "help"))
+        {
+            Console.Error.WriteLine($"Unknown benchmark '{name}'.");
+        }
+
+        PrintUsage();
+        return name.Length == 0 || name is "-h" or "--help" or "help" ? 0 : 2;
+}
+
+static void PrintUsage()
+{
+    Console.Error.WriteLine("""
+        Usage: Custos.Bench <benchmark> [options]
+
+        Benchmarks:
+          stream   Segmented stream encryption and decryption with SHA-256, compared with openssl speed.
+                   Options: --size-mib <n> (default 1024), --segment-kib <n> (default 64),
+                            --skip-openssl, --json
+        """);
+}

@@ -1,0 +1,72 @@
+using System.Text.Json;
+using Custos.Core.Common;
+using Custos.Core.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Custos.Core.Audit;
+
+/// <summary>
+/// Appends events to the one hash chain inside the caller's transaction. The chain head row is locked first
+/// (an UPDATE that changes nothing takes the row lock on PostgreSQL and the write lock on SQLite), so concurrent
+/// writers on any number of nodes append one after another and the order is the sequence number.
+/// </summary>
+public sealed class AuditLog(TimeProvider time)
+{
+    /// <summary>Writes the event, saves the caller's pending changes and commits: the change and its record stand or fall together.</summary>
+    public Task CommitAsync(CustosDbContext db, IDbContextTransaction transaction, AuditEntry entry, CancellationToken ct = default) =>
+        CommitAsync(db, transaction, [entry], ct);
+
+    /// <summary>As above, for an operation that records several events (a setup that also grants roles).</summary>
+    public async Task CommitAsync(CustosDbContext db, IDbContextTransaction transaction, IReadOnlyList<AuditEntry> entries, CancellationToken ct = default)
+    {
+        await AppendAsync(db, entries, ct);
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+    }
+
+    /// <summary>Records an event that comes with no other change (a failed login, a view of the log).</summary>
+    public async Task RecordAsync(CustosDbContext db, AuditEntry entry, CancellationToken ct = default)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await CommitAsync(db, tx, entry, ct);
+    }
+
+    /// <summary>Adds the events to the context; they are written by the caller's SaveChanges in its open transaction.</summary>
+    public async Task AppendAsync(CustosDbContext db, IReadOnlyList<AuditEntry> entries, CancellationToken ct = default)
+    {
+        if (db.Database.CurrentTransaction is null)
+            throw new InvalidOperationException("Audit events must be written in the transaction of the change they record.");
+
+        await db.AuditChainHeads.Where(h => h.Id == AuditChainHead.SingletonId)
+            .ExecuteUpdateAsync(s => s.SetProperty(h => h.LastSequence, h => h.LastSequence), ct);
+        var head = await db.AuditChainHeads.AsNoTracking().SingleAsync(h => h.Id == AuditChainHead.SingletonId, ct);
+
+        var sequence = head.LastSequence;
+        var previous = head.LastHash;
+        var now = time.StoredNow();
+        foreach (var entry in entries)
+        {
+            var e = new AuditEvent
+            {
+                Sequence = ++sequence,
+                OccurredAt = now,
+                Actor = entry.Actor,
+                TenantId = entry.Tenant ?? TenantId.System,
+                Action = entry.Action,
+                Target = entry.Target,
+                Outcome = entry.Outcome,
+                ClientAddress = entry.ClientAddress,
+                Details = entry.Details is { Count: > 0 } d ? JsonSerializer.Serialize(d) : null,
+                PreviousHash = previous,
+                Hash = [],
+            };
+            e.Hash = AuditHash.Compute(e);
+            previous = e.Hash;
+            db.AuditEvents.Add(e);
+        }
+
+        await db.AuditChainHeads.Where(h => h.Id == AuditChainHead.SingletonId)
+            .ExecuteUpdateAsync(s => s.SetProperty(h => h.LastSequence, sequence).SetProperty(h => h.LastHash, previous), ct);
+    }
+}

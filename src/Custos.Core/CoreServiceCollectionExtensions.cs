@@ -1,0 +1,25 @@
+using Custos.Core.Audit;
+using Custos.Core.Identity;
+using Custos.Core.Keys;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Custos.Core;
+
+public static class CoreServiceCollectionExtensions
+{
+    public static IServiceCollection AddAudit(this IServiceCollection services) =>
+        services.AddSingleton<AuditLog>().AddSingleton<AuditQuery>();
+
+    public static IServiceCollection AddKeys(this IServiceCollection services, string keysDirectory) =>
+        services.AddSingleton(new MasterKeyFileStore(keysDirectory)).AddSingleton<Keyring>();
+
+    public static IServiceCollection AddIdentity(this IServiceCollection services, IdentityOptions? options = null)
+    {
+        options ??= new IdentityOptions();
+        return services.AddSingleton(options)
+            .AddSingleton(new PasswordHasher(options.Argon2))
+            .AddSingleton<FirstAdministratorSetup>()
+            .AddSingleton<SignIn>()
+            .AddSingleton<Sessions>();
+    }
+}

@@ -1,0 +1,45 @@
+using Custos.Core.Audit;
+using Custos.Core.Common;
+using Custos.Core.Identity;
+using Custos.Core.Keys;
+using Custos.Core.Tenants;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace Custos.Core.Data;
+
+/// <summary>The one EF model of Custos, free of any particular database; providers and migrations live in Storage.</summary>
+public sealed class CustosDbContext(DbContextOptions<CustosDbContext> options) : DbContext(options), IDataProtectionKeyContext
+{
+    /// <summary>Keys for anti-forgery tokens, shared by every node of a PostgreSQL installation.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<Tenant> Tenants => Set<Tenant>();
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    public DbSet<AuditChainHead> AuditChainHeads => Set<AuditChainHead>();
+    public DbSet<MasterKeyRecord> MasterKeys => Set<MasterKeyRecord>();
+    public DbSet<KeyringState> KeyringStates => Set<KeyringState>();
+    public DbSet<TenantDataKey> TenantDataKeys => Set<TenantDataKey>();
+    public DbSet<User> Users => Set<User>();
+    public DbSet<UserRole> UserRoles => Set<UserRole>();
+    public DbSet<UserSession> UserSessions => Set<UserSession>();
+    public DbSet<SetupToken> SetupTokens => Set<SetupToken>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Microseconds since the epoch as a 64-bit integer: identical on SQLite and PostgreSQL, sortable, and hashable.
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UnixMicrosecondsConverter>();
+        configurationBuilder.Properties<TenantId>().HaveConversion<TenantIdConverter>();
+        configurationBuilder.Properties<UserId>().HaveConversion<UserIdConverter>();
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(CustosDbContext).Assembly);
+
+    private sealed class UnixMicrosecondsConverter() : ValueConverter<DateTimeOffset, long>(
+        v => TimeExtensions.ToUnixMicroseconds(v), v => TimeExtensions.FromUnixMicroseconds(v));
+
+    private sealed class TenantIdConverter() : ValueConverter<TenantId, Guid>(v => v.Value, v => new TenantId(v));
+
+    private sealed class UserIdConverter() : ValueConverter<UserId, Guid>(v => v.Value, v => new UserId(v));
+}

@@ -1,0 +1,34 @@
+using Custos.Core.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Custos.Storage;
+
+public static class StorageServiceCollectionExtensions
+{
+    public static IServiceCollection AddCustosDatabase(this IServiceCollection services, DatabaseSettings settings) =>
+        services.AddDbContextFactory<CustosDbContext>(options => Configure(options, settings));
+
+    public static void Configure(DbContextOptionsBuilder options, DatabaseSettings settings)
+    {
+        switch (settings.Provider)
+        {
+            case DatabaseProvider.Sqlite:
+                options.UseSqlite(settings.ConnectionString, o => o.MigrationsAssembly("Custos.Storage.Sqlite"));
+                break;
+            case DatabaseProvider.PostgreSql:
+                options.UseNpgsql(settings.ConnectionString, o => o.MigrationsAssembly("Custos.Storage.Postgres"));
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(settings));
+        }
+        options.UseSnakeCaseNamingConvention();
+    }
+
+    public static CustosDbContext CreateContext(DatabaseSettings settings)
+    {
+        var builder = new DbContextOptionsBuilder<CustosDbContext>();
+        Configure(builder, settings);
+        return new CustosDbContext(builder.Options);
+    }
+}

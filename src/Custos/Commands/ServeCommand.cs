@@ -1,0 +1,79 @@
+using System.CommandLine;
+using System.Net;
+using Custos.Storage;
+using Custos.Web;
+
+namespace Custos.Commands;
+
+public static class ServeCommand
+{
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var data = CommonOptions.Data();
+        var db = CommonOptions.Database();
+        var httpsPort = new Option<int>("--https-port") { Description = "HTTPS port.", DefaultValueFactory = _ => 8443 };
+        var httpPort = new Option<int>("--http-port") { Description = "HTTP port that only redirects to HTTPS; 0 disables it.", DefaultValueFactory = _ => 8080 };
+        var bind = new Option<string>("--bind") { Description = "Address to listen on.", DefaultValueFactory = _ => "127.0.0.1" };
+        var cert = new Option<string?>("--cert") { Description = "TLS certificate (PEM); default: a self-signed one for localhost in the data directory." };
+        var key = new Option<string?>("--key") { Description = "Private key of --cert (PEM)." };
+        foreach (var port in new[] { httpsPort, httpPort })
+            port.Validators.Add(r =>
+            {
+                var v = r.GetValueOrDefault<int>();
+                if (v is < 0 or > 65535) r.AddError($"{r.Option.Name} must be a port number (1-65535).");
+            });
+        bind.Validators.Add(r =>
+        {
+            if (!IPAddress.TryParse(r.GetValueOrDefault<string>(), out _)) r.AddError("--bind must be an IP address, e.g. 127.0.0.1 or 0.0.0.0.");
+        });
+
+        var command = new Command("serve", "Run the Custos server (HTTPS), creating the data directory on first run.")
+        {
+            data, db, httpsPort, httpPort, bind, cert, key,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var options = new ServeOptions
+            {
+                DataDirectory = DataDirectory.Resolve(parse.GetValue(data)),
+                Database = CommonOptions.DatabaseValue(parse.GetValue(db)),
+                HttpsPort = parse.GetValue(httpsPort),
+                HttpPort = parse.GetValue(httpPort),
+                Bind = IPAddress.Parse(parse.GetValue(bind)!),
+                CertificatePath = parse.GetValue(cert),
+                CertificateKeyPath = parse.GetValue(key),
+            };
+            CustosHost host;
+            try
+            {
+                host = await CustosHost.StartAsync(options, ct);
+            }
+            catch (StartupException e)
+            {
+                await error.WriteLineAsync($"custos: {e.Message}");
+                return CustosCommandLine.Failure;
+            }
+            await using (host)
+            {
+                await output.WriteLineAsync($"Custos is running at {host.HttpsUrl}");
+                await output.WriteLineAsync($"Data directory: {options.DataDirectory}");
+                if (host.SetupLink is not null)
+                {
+                    await output.WriteLineAsync("No administrator exists yet. Open this one-time link within one hour to create one:");
+                    await output.WriteLineAsync($"  {host.SetupLink}");
+                }
+                await output.WriteLineAsync("Press Ctrl+C to stop.");
+                await output.FlushAsync(ct);
+                try
+                {
+                    await host.WaitForShutdownAsync(ct);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }
+            return CustosCommandLine.Success;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,3 @@
+using Custos.Commands;
+
+return await CustosCommandLine.RunAsync(args, Console.Out, Console.Error);

@@ -1,0 +1,195 @@
+using System.Globalization;
+using Custos.Core;
+using Custos.Core.Audit;
+using Custos.Core.Data;
+using Custos.Core.Identity;
+using Custos.Core.Keys;
+using Custos.Storage;
+using Custos.Web.Audit;
+using Custos.Web.Errors;
+using Custos.Web.Health;
+using Custos.Web.Identity;
+using Custos.Web.Transport;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.EntityFrameworkCore;
+
+namespace Custos.Web;
+
+/// <summary>A start-up problem the operator can fix; its message is printed as it is, without a stack trace.</summary>
+public sealed class StartupException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// The running server: prepares the data directory, database and keyring, then starts Kestrel on HTTPS (and on HTTP
+/// for redirects only). Used by `custos serve` and by the integration tests, so both run the same host.
+/// </summary>
+public sealed class CustosHost : IAsyncDisposable
+{
+    private CustosHost(WebApplication app, Uri httpsUrl, string? setupLink) => (App, HttpsUrl, SetupLink) = (app, httpsUrl, setupLink);
+
+    public WebApplication App { get; }
+    public Uri HttpsUrl { get; }
+    public string? SetupLink { get; }
+    public IServiceProvider Services => App.Services;
+
+    public static async Task<CustosHost> StartAsync(ServeOptions options, CancellationToken ct = default)
+    {
+        DataDirectory data;
+        DatabaseSettings database;
+        try
+        {
+            data = DataDirectory.Prepare(options.DataDirectory);
+            database = DatabaseSettings.Parse(options.Database, data.Root);
+        }
+        catch (Exception e) when (e is DataDirectoryException or ArgumentException)
+        {
+            throw new StartupException(e.Message, e);
+        }
+
+        var certificate = LoadCertificate(options, data);
+        var app = Build(options, data, database, certificate);
+        try
+        {
+            await PrepareStateAsync(app.Services, database, ct);
+            try
+            {
+                await app.StartAsync(ct);
+            }
+            catch (IOException e)
+            {
+                throw new StartupException(
+                    $"Cannot listen on {options.Bind} port {options.HttpsPort}" + (options.HttpPort > 0 ? $" or {options.HttpPort}" : "") +
+                    $": {e.Message} Choose other ports with --https-port and --http-port.", e);
+            }
+            var url = new Uri($"https://{options.PublicHost}:{options.HttpsPort}/");
+            string? setupLink = null;
+            var setup = app.Services.GetRequiredService<FirstAdministratorSetup>();
+            if (await setup.IssueLinkAsync(new Actor("system", "local"), ct) is { } link)
+                setupLink = new Uri(url, $"setup/{link.Token}").ToString();
+            return new CustosHost(app, url, setupLink);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static System.Security.Cryptography.X509Certificates.X509Certificate2 LoadCertificate(ServeOptions options, DataDirectory data)
+    {
+        try
+        {
+            return TlsCertificates.Load(options.CertificatePath, options.CertificateKeyPath, data.TlsDirectory, options.Time);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new StartupException(e.Message, e);
+        }
+    }
+
+    /// <summary>Key check before migrations, so a wrong key file changes nothing; then migrations; then the keyring opens.</summary>
+    private static async Task PrepareStateAsync(IServiceProvider services, DatabaseSettings database, CancellationToken ct)
+    {
+        var keyring = services.GetRequiredService<Keyring>();
+        try
+        {
+            bool existing;
+            await using (var db = StorageServiceCollectionExtensions.CreateContext(database))
+                existing = (await db.Database.GetAppliedMigrationsAsync(ct)).Any();
+            if (existing) await keyring.VerifyAsync(ct);
+            await DatabaseMigrator.MigrateAsync(database, ct);
+            await keyring.OpenAsync(new Actor("system", "local"), ct);
+        }
+        catch (KeyringException e)
+        {
+            throw new StartupException(e.Message, e);
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException && e is not StartupException)
+        {
+            throw new StartupException($"The database ({database.Redacted}) cannot be used: {e.Message}", e);
+        }
+    }
+
+    private static WebApplication Build(ServeOptions options, DataDirectory data, DatabaseSettings database,
+        System.Security.Cryptography.X509Certificates.X509Certificate2 certificate)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = AppContext.BaseDirectory,
+            WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
+            EnvironmentName = Environments.Production,
+            Args = [],
+        });
+        // Request paths can carry one-time tokens (the setup link); the framework's per-request logs stay off.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+            kestrel.Listen(options.Bind, options.HttpsPort, listen => listen.UseHttps(https =>
+            {
+                https.ServerCertificate = certificate;
+                TlsPolicy.Apply(https);
+            }));
+            if (options.HttpPort > 0) kestrel.Listen(options.Bind, options.HttpPort);
+        });
+
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton(options.Time);
+        services.AddSingleton(data);
+        services.AddSingleton(database);
+        services.AddCustosDatabase(database);
+        services.AddAudit().AddKeys(data.KeysDirectory).AddIdentity(options.Identity);
+
+        services.AddAuthentication(SessionAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, SessionAuthenticationHandler>(SessionAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPolicy(Policies.Auditor, p => p.RequireAuthenticatedUser().RequireRole(Roles.Auditor));
+
+        services.AddDataProtection().SetApplicationName("custos").PersistKeysToDbContext<CustosDbContext>();
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "__Host-custos-af";
+            o.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.HttpOnly = true;
+            o.FormFieldName = "__af";
+        });
+        services.AddLocalization(o => o.ResourcesPath = "Resources");
+        services.AddRazorPages(o => o.RootDirectory = "/Web").AddViewLocalization();
+        services.AddProblemDetails();
+        services.AddOpenApi();
+        services.AddRouting();
+
+        var app = builder.Build();
+        app.UseMiddleware<TransportSecurityMiddleware>(options.HttpsPort);
+        app.UseMiddleware<RequestLimitsMiddleware>(options.MaxRequestBodyBytes);
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseRequestLocalization(Localization.CultureSettings.Configure);
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapRazorPages();
+        app.MapHealthEndpoints();
+        app.MapAuditEndpoints();
+        app.MapOpenApi().RequireAuthorization();
+        return app;
+    }
+
+    public Task WaitForShutdownAsync(CancellationToken ct = default) => App.WaitForShutdownAsync(ct);
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+}

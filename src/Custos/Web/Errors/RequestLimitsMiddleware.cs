@@ -1,0 +1,37 @@
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Custos.Web.Errors;
+
+/// <summary>
+/// Bodies over the limit are refused with 413 problem details: at once when Content-Length says so, and when a chunked
+/// body grows past the limit while an endpoint reads it (Kestrel then throws).
+/// </summary>
+public sealed class RequestLimitsMiddleware(RequestDelegate next, long maxBodyBytes)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var limit = context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize ?? maxBodyBytes;
+        if (context.Request.ContentLength > limit)
+        {
+            await WriteTooLargeAsync(context, limit);
+            return;
+        }
+        try
+        {
+            await next(context);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge && !context.Response.HasStarted)
+        {
+            await WriteTooLargeAsync(context, limit);
+        }
+    }
+
+    private static Task WriteTooLargeAsync(HttpContext context, long limit)
+    {
+        context.Response.Headers.Connection = "close";
+        return Results.Problem(
+            statusCode: StatusCodes.Status413PayloadTooLarge,
+            title: "Request body too large",
+            detail: $"This endpoint accepts at most {limit} bytes.").ExecuteAsync(context);
+    }
+}

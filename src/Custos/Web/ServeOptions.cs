@@ -1,0 +1,25 @@
+using System.Net;
+using Custos.Core.Identity;
+
+namespace Custos.Web;
+
+/// <summary>Everything `custos serve` is told; each setting declared once with its default.</summary>
+public sealed class ServeOptions
+{
+    public required string DataDirectory { get; init; }
+    public string? Database { get; init; }
+    public IPAddress Bind { get; init; } = IPAddress.Loopback;
+    public int HttpsPort { get; init; } = 8443;
+    /// <summary>0 disables the plain-HTTP listener (which only ever redirects).</summary>
+    public int HttpPort { get; init; } = 8080;
+    public string? CertificatePath { get; init; }
+    public string? CertificateKeyPath { get; init; }
+    public long MaxRequestBodyBytes { get; init; } = 1024 * 1024;
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+    public IdentityOptions Identity { get; init; } = new();
+
+    /// <summary>The host name users type: the certificate is made for localhost, so loopback binds are shown as that.</summary>
+    public string PublicHost => IPAddress.IsLoopback(Bind) || Bind.Equals(IPAddress.Any) || Bind.Equals(IPAddress.IPv6Any)
+        ? "localhost"
+        : Bind.ToString();
+}
