@@ -26,6 +26,6 @@ static void PrintUsage()
         Benchmarks:
           stream   Segmented stream encryption and decryption with SHA-256, compared with openssl speed.
                    Options: --size-mib <n> (default 1024), --segment-kib <n> (default 64),
-                            --skip-openssl, --json
+                            --runs <n> (default 3, fastest reported), --skip-openssl, --json
         """);
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using static Custos.Core.Keys.SegmentedStreamFormat;
 
@@ -134,6 +135,9 @@ public sealed class SegmentedDecryptingStream : Stream
         return ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
     }
 
+    // Pooled builder: when the inner read completes asynchronously (files, sockets) the state machine would
+    // otherwise be allocated once per segment.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         EnsureReadable();
@@ -156,14 +160,12 @@ public sealed class SegmentedDecryptingStream : Stream
         {
             if (_aes is null)
             {
-                int headerRead = await _input.ReadAtLeastAsync(_header, HeaderLength, throwOnEndOfStream: false, cancellationToken)
-                    .ConfigureAwait(false);
+                int headerRead = await FillAsync(_header, cancellationToken).ConfigureAwait(false);
                 Initialize(headerRead);
             }
 
             Memory<byte> target = _ciphertext.AsMemory(_ciphertextCount, SegmentReadLength - _ciphertextCount);
-            int read = await _input.ReadAtLeastAsync(target, target.Length, throwOnEndOfStream: false, cancellationToken)
-                .ConfigureAwait(false);
+            int read = await FillAsync(target, cancellationToken).ConfigureAwait(false);
             return OpenSegment(read, buffer.Span);
         }
         catch
@@ -306,6 +308,26 @@ public sealed class SegmentedDecryptingStream : Stream
         _plaintextOffset = 0;
         _plaintextCount = plaintextLength;
         return CopyBuffered(destination);
+    }
+
+    /// <summary>Reads until <paramref name="buffer"/> is full or the input ends.</summary>
+    /// <remarks>Stream.ReadAtLeastAsync would do the same, but allocates whenever the input completes asynchronously.</remarks>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<int> FillAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        int total = 0;
+        while (total < buffer.Length)
+        {
+            int read = await _input.ReadAsync(buffer[total..], cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                break;
+            }
+
+            total += read;
+        }
+
+        return total;
     }
 
     private int CopyBuffered(Span<byte> destination)

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using static Custos.Core.Keys.SegmentedStreamFormat;
 
@@ -150,6 +151,9 @@ public sealed class SegmentedEncryptingStream : Stream
         return WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
     }
 
+    // Pooled builder: when the inner write completes asynchronously (files, sockets) the state machine would
+    // otherwise be allocated once per segment.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         EnsureOpen();

@@ -39,6 +39,7 @@ public static class SegmentedStreamFormat
     private const int SaltOffset = SegmentSizeOffset + sizeof(uint);
     private const int NoncePrefixOffset = SaltOffset + SaltSize;
     private const int CopyBufferSegments = 4;
+    private const int MaxCopyBufferSize = 1024 * 1024;
 
     private static ReadOnlySpan<byte> KeyInfoLabel => "custos-stream-v1"u8;
 
@@ -71,8 +72,9 @@ public static class SegmentedStreamFormat
         ArgumentNullException.ThrowIfNull(input);
         await using var encryptor = new SegmentedEncryptingStream(output, dataKey, associatedData, segmentSize, leaveOpen: true);
         // Reading several whole segments per call lets the encryptor seal most segments straight from
-        // this buffer instead of copying them into its own segment buffer first.
-        await input.CopyToAsync(encryptor, segmentSize * CopyBufferSegments, ct).ConfigureAwait(false);
+        // this buffer instead of copying them into its own segment buffer first; capped because huge
+        // segments gain little from it next to the two segment buffers they already need.
+        await input.CopyToAsync(encryptor, Math.Min(segmentSize * CopyBufferSegments, MaxCopyBufferSize), ct).ConfigureAwait(false);
         await encryptor.FinishAsync(ct).ConfigureAwait(false);
         return (encryptor.PlaintextSha256, encryptor.PlaintextLength);
     }
@@ -91,6 +93,7 @@ public static class SegmentedStreamFormat
     {
         ArgumentNullException.ThrowIfNull(output);
         await using var decryptor = new SegmentedDecryptingStream(input, dataKey, associatedData, leaveOpen: true);
+        // The segment size is unknown until the header is read; a default-sized buffer takes default segments whole.
         await decryptor.CopyToAsync(output, DefaultSegmentSize * CopyBufferSegments, ct).ConfigureAwait(false);
         return (decryptor.PlaintextSha256, decryptor.PlaintextLength);
     }

@@ -19,7 +19,9 @@ public static class ServeCommand
         foreach (var port in new[] { httpsPort, httpPort })
             port.Validators.Add(r =>
             {
-                var v = r.GetValueOrDefault<int>();
+                int v;
+                try { v = r.GetValueOrDefault<int>(); }
+                catch (InvalidOperationException) { return; } // not a number: the parser reports that itself
                 if (v is < 0 or > 65535) r.AddError($"{r.Option.Name} must be a port number (1-65535).");
             });
         bind.Validators.Add(r =>

@@ -120,6 +120,8 @@ public sealed class CustosHost : IAsyncDisposable
             ContentRootPath = AppContext.BaseDirectory,
             WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
             EnvironmentName = Environments.Production,
+            // Pages are found in the application assembly; name it, since a test runner may be the entry assembly.
+            ApplicationName = typeof(CustosHost).Assembly.GetName().Name,
             Args = [],
         });
         // Request paths can carry one-time tokens (the setup link); the framework's per-request logs stay off.

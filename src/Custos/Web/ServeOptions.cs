@@ -4,7 +4,7 @@ using Custos.Core.Identity;
 namespace Custos.Web;
 
 /// <summary>Everything `custos serve` is told; each setting declared once with its default.</summary>
-public sealed class ServeOptions
+public sealed record ServeOptions
 {
     public required string DataDirectory { get; init; }
     public string? Database { get; init; }

@@ -71,6 +71,33 @@ public sealed class SegmentedStreamTests
         Assert.Equal(plaintext, Decrypt(ciphertext));
     }
 
+    [Theory]
+    [InlineData(SegmentedStreamFormat.MinSegmentSize)]
+    [InlineData(SegmentedStreamFormat.MaxSegmentSize)]
+    public async Task EncryptAsyncDecryptAsync_SegmentSizeLimits_RoundTrips(int segmentSize)
+    {
+        byte[] plaintext = Plaintext(segmentSize + 1);
+        using var ciphertext = new MemoryStream();
+
+        await SegmentedStreamFormat.EncryptAsync(new MemoryStream(plaintext), ciphertext, Key, AssociatedData, segmentSize);
+        using var decrypted = new MemoryStream();
+        await SegmentedStreamFormat.DecryptAsync(new MemoryStream(ciphertext.ToArray()), decrypted, Key, AssociatedData);
+
+        Assert.Equal(SegmentedStreamFormat.GetCiphertextLength(plaintext.Length, segmentSize), ciphertext.Length);
+        Assert.Equal(plaintext, decrypted.ToArray());
+    }
+
+    [Fact]
+    public void PlaintextLength_DecryptorPartiallyRead_CountsBytesReturned()
+    {
+        byte[] ciphertext = Encrypt(Plaintext(2 * SegmentSize));
+        using var decryptor = new SegmentedDecryptingStream(new MemoryStream(ciphertext), Key, AssociatedData);
+
+        decryptor.ReadExactly(new byte[100]);
+
+        Assert.Equal(100, decryptor.PlaintextLength);
+    }
+
     [Fact]
     public void Encrypt_EmptyStream_IsHeaderPlusOneEmptySegment()
     {

@@ -18,6 +18,10 @@ public sealed class RequestLimitsMiddleware(RequestDelegate next, long maxBodyBy
         }
         try
         {
+            // Forms are buffered by the framework anyway; reading a chunked one here lets the limit answer 413 before
+            // anti-forgery validation turns the failed read into a 400.
+            if (context.Request.ContentLength is null && context.Request.HasFormContentType)
+                await context.Request.ReadFormAsync(context.RequestAborted);
             await next(context);
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge && !context.Response.HasStarted)
