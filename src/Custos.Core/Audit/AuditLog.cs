@@ -13,6 +13,9 @@ namespace Custos.Core.Audit;
 /// </summary>
 public sealed class AuditLog(TimeProvider time)
 {
+    // Readable details ("+", umlauts); every page HTML-encodes them on output.
+    private static readonly JsonSerializerOptions DetailsJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>Writes the event, saves the caller's pending changes and commits: the change and its record stand or fall together.</summary>
     public Task CommitAsync(CustosDbContext db, IDbContextTransaction transaction, AuditEntry entry, CancellationToken ct = default) =>
         CommitAsync(db, transaction, [entry], ct);
@@ -57,7 +60,7 @@ public sealed class AuditLog(TimeProvider time)
                 Target = entry.Target,
                 Outcome = entry.Outcome,
                 ClientAddress = entry.ClientAddress,
-                Details = entry.Details is { Count: > 0 } d ? JsonSerializer.Serialize(d) : null,
+                Details = entry.Details is { Count: > 0 } d ? JsonSerializer.Serialize(d, DetailsJson) : null,
                 PreviousHash = previous,
                 Hash = [],
             };

@@ -180,7 +180,7 @@ public sealed class Keyring(IDbContextFactory<CustosDbContext> dbFactory, Master
         };
         CryptographicOperations.ZeroMemory(plain);
         db.TenantDataKeys.Add(row);
-        await audit.CommitAsync(db, tx, new AuditEntry("system", "keys.data-key.create", Tenant: tenant, Target: $"{tenant}/1"), ct);
+        await audit.CommitAsync(db, tx, new AuditEntry("system", "keys.data-key.create", Tenant: tenant, Target: $"{tenant}/1", ClientAddress: "local"), ct);
         return row;
     }
 

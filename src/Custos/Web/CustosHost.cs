@@ -12,7 +12,10 @@ using Custos.Web.Identity;
 using Custos.Web.Transport;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
+using Custos.Web.Keys;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.EntityFrameworkCore;
 
@@ -156,6 +159,8 @@ public sealed class CustosHost : IAsyncDisposable
             .AddPolicy(Policies.Auditor, p => p.RequireAuthenticatedUser().RequireRole(Roles.Auditor));
 
         services.AddDataProtection().SetApplicationName("custos").PersistKeysToDbContext<CustosDbContext>();
+        services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
+            new ConfigureOptions<KeyManagementOptions>(o => o.XmlEncryptor = new KeyringXmlEncryptor(sp.GetRequiredService<Keyring>())));
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "__Host-custos-af";

@@ -22,7 +22,7 @@ public sealed class SetupModel(FirstAdministratorSetup setup, AuditLog audit, Mi
         LinkErrorCode = FirstAdministratorSetup.LinkInvalid.Code;
         Response.StatusCode = StatusCodes.Status404NotFound;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await audit.RecordAsync(db, new AuditEntry(HttpContext.Actor().Name, "setup.refuse", AuditOutcome.Denied,
+        await audit.RecordAsync(db, new AuditEntry("setup-link", "setup.refuse", AuditOutcome.Denied,
             ClientAddress: HttpContext.Actor().ClientAddress, Details: new Dictionary<string, string?> { ["reason"] = "invalid-link-opened" }), ct);
     }
 
@@ -36,8 +36,9 @@ public sealed class SetupModel(FirstAdministratorSetup setup, AuditLog audit, Mi
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }
+        // Nobody is logged in yet: the actor is the holder of the setup link.
         var result = await setup.CompleteAsync(new CompleteSetupRequest(token, userName ?? "", displayName ?? "", password ?? "", grantAuditor),
-            HttpContext.Actor(), ct);
+            new Actor("setup-link", HttpContext.Connection.RemoteIpAddress?.ToString()), ct);
         if (result.Succeeded) return Redirect("/login?returnUrl=%2F");
         if (result.Error == FirstAdministratorSetup.LinkInvalid || result.Error == FirstAdministratorSetup.AlreadyDone)
         {
