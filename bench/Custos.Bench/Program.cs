@@ -8,6 +8,8 @@ switch (name)
 {
     case "stream":
         return await StreamEncryptionBench.RunAsync(rest);
+    case "audit":
+        return await AuditBench.RunAsync(rest);
     default:
         if (name.Length > 0 && name is not ("-h" or "--help" or "help"))
         {
@@ -27,5 +29,8 @@ static void PrintUsage()
           stream   Segmented stream encryption and decryption with SHA-256, compared with openssl speed.
                    Options: --size-mib <n> (default 1024), --segment-kib <n> (default 64),
                             --runs <n> (default 3, fastest reported), --skip-openssl, --json
+          audit    Audit append throughput (chained and unchained baseline, durable and batched) and chain
+                   verification speed. Options: --pg <admin connection string> (default: SQLite in a temp dir),
+                            --append-events <n> (default 2000), --verify-events <n> (default 1000000), --writers <n>
         """);
 }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
@@ -6,13 +5,13 @@ using System.Text;
 namespace Custos.Core.Audit;
 
 /// <summary>
-/// The canonical form of an event: a version tag, then every field in a fixed order, strings length-prefixed,
+/// The canonical form of an event: a version tag, then every field in a fixed order, strings as length-prefixed UTF-8,
 /// absent values distinguished from empty ones, ending with the previous event's hash. The hash is SHA-256 of it.
 /// </summary>
 public static class AuditHash
 {
     public const int Size = 32;
-    private static readonly byte[] Version = "custos-audit-v1"u8.ToArray();
+    private static ReadOnlySpan<byte> Version => "custos-audit-v1"u8;
 
     public static byte[] Genesis() => new byte[Size];
 
@@ -23,60 +22,70 @@ public static class AuditHash
     public static byte[] Compute(long sequence, long occurredAtMicros, string actor, Guid tenant, string action,
         string? target, int outcome, string? clientAddress, string? details, ReadOnlySpan<byte> previousHash)
     {
+        var row = new AuditRow
+        {
+            Sequence = sequence,
+            OccurredAtMicros = occurredAtMicros,
+            Actor = Utf8(actor),
+            Tenant = tenant,
+            Action = Utf8(action),
+            Target = Utf8(target),
+            TargetIsNull = target is null,
+            Outcome = outcome,
+            ClientAddress = Utf8(clientAddress),
+            ClientAddressIsNull = clientAddress is null,
+            Details = Utf8(details),
+            DetailsIsNull = details is null,
+            PreviousHash = previousHash,
+        };
+        var buffer = new byte[CanonicalLength(in row)];
         var hash = new byte[Size];
-        var writer = new ArrayBufferWriter<byte>(256);
-        Write(writer, sequence, occurredAtMicros, actor, tenant, action, target, outcome, clientAddress, details, previousHash);
-        SHA256.HashData(writer.WrittenSpan, hash);
+        Compute(in row, buffer, hash);
         return hash;
     }
 
-    /// <summary>Allocation-light variant for verification: reuses the caller's buffer and hash destination.</summary>
-    public static void Compute(ArrayBufferWriter<byte> buffer, Span<byte> destination, long sequence, long occurredAtMicros,
-        string actor, Guid tenant, string action, string? target, int outcome, string? clientAddress, string? details,
-        ReadOnlySpan<byte> previousHash)
+    /// <summary>Bytes the canonical form of this row takes; callers size a reusable buffer with it.</summary>
+    public static int CanonicalLength(in AuditRow row) =>
+        Version.Length + 8 + 8 + 16 + 8 + Size + 4 * 5 +
+        row.Actor.Length + row.Action.Length + row.Target.Length + row.ClientAddress.Length + row.Details.Length;
+
+    /// <summary>Hashes the row's canonical form into <paramref name="hash"/>, using <paramref name="buffer"/> as scratch.</summary>
+    public static void Compute(in AuditRow row, Span<byte> buffer, Span<byte> hash)
     {
-        buffer.ResetWrittenCount();
-        Write(buffer, sequence, occurredAtMicros, actor, tenant, action, target, outcome, clientAddress, details, previousHash);
-        SHA256.HashData(buffer.WrittenSpan, destination);
+        var length = CanonicalLength(in row);
+        WriteCanonical(in row, buffer[..length]);
+        SHA256.HashData(buffer[..length], hash);
     }
 
-    private static void Write(ArrayBufferWriter<byte> w, long sequence, long occurredAtMicros, string actor, Guid tenant,
-        string action, string? target, int outcome, string? clientAddress, string? details, ReadOnlySpan<byte> previousHash)
+    /// <summary>Writes the canonical form into exactly <see cref="CanonicalLength"/> bytes.</summary>
+    public static void WriteCanonical(in AuditRow row, Span<byte> buffer)
     {
-        if (previousHash.Length != Size) throw new ArgumentException("Previous hash must be 32 bytes.", nameof(previousHash));
-        w.Write(Version);
-        WriteInt64(w, sequence);
-        WriteInt64(w, occurredAtMicros);
-        WriteString(w, actor);
-        var g = w.GetSpan(16);
-        tenant.TryWriteBytes(g, bigEndian: true, out _);
-        w.Advance(16);
-        WriteString(w, action);
-        WriteString(w, target);
-        WriteInt64(w, outcome);
-        WriteString(w, clientAddress);
-        WriteString(w, details);
-        w.Write(previousHash);
-    }
-
-    private static void WriteInt64(ArrayBufferWriter<byte> w, long value)
-    {
-        BinaryPrimitives.WriteInt64BigEndian(w.GetSpan(8), value);
-        w.Advance(8);
+        if (row.PreviousHash.Length != Size) throw new ArgumentException("Previous hash must be 32 bytes.", nameof(row));
+        var w = buffer;
+        Version.CopyTo(w);
+        w = w[Version.Length..];
+        BinaryPrimitives.WriteInt64BigEndian(w, row.Sequence);
+        BinaryPrimitives.WriteInt64BigEndian(w[8..], row.OccurredAtMicros);
+        w = w[16..];
+        WriteText(ref w, row.Actor, false);
+        row.Tenant.TryWriteBytes(w, bigEndian: true, out _);
+        w = w[16..];
+        WriteText(ref w, row.Action, false);
+        WriteText(ref w, row.Target, row.TargetIsNull);
+        BinaryPrimitives.WriteInt64BigEndian(w, row.Outcome);
+        w = w[8..];
+        WriteText(ref w, row.ClientAddress, row.ClientAddressIsNull);
+        WriteText(ref w, row.Details, row.DetailsIsNull);
+        row.PreviousHash.CopyTo(w);
     }
 
     // -1 marks an absent value so that null and "" hash differently.
-    private static void WriteString(ArrayBufferWriter<byte> w, string? value)
+    private static void WriteText(ref Span<byte> w, ReadOnlySpan<byte> utf8, bool isNull)
     {
-        if (value is null)
-        {
-            BinaryPrimitives.WriteInt32BigEndian(w.GetSpan(4), -1);
-            w.Advance(4);
-            return;
-        }
-        var span = w.GetSpan(4 + Encoding.UTF8.GetMaxByteCount(value.Length));
-        var n = Encoding.UTF8.GetBytes(value, span[4..]);
-        BinaryPrimitives.WriteInt32BigEndian(span, n);
-        w.Advance(4 + n);
+        BinaryPrimitives.WriteInt32BigEndian(w, isNull ? -1 : utf8.Length);
+        utf8.CopyTo(w[4..]);
+        w = w[(4 + utf8.Length)..];
     }
+
+    private static byte[] Utf8(string? s) => s is null ? [] : Encoding.UTF8.GetBytes(s);
 }

@@ -41,9 +41,7 @@ public sealed class AuditLog(TimeProvider time)
         if (db.Database.CurrentTransaction is null)
             throw new InvalidOperationException("Audit events must be written in the transaction of the change they record.");
 
-        await db.AuditChainHeads.Where(h => h.Id == AuditChainHead.SingletonId)
-            .ExecuteUpdateAsync(s => s.SetProperty(h => h.LastSequence, h => h.LastSequence), ct);
-        var head = await db.AuditChainHeads.AsNoTracking().SingleAsync(h => h.Id == AuditChainHead.SingletonId, ct);
+        var head = await LockHeadAsync(db, ct);
 
         var sequence = head.LastSequence;
         var previous = head.LastHash;
@@ -71,5 +69,27 @@ public sealed class AuditLog(TimeProvider time)
 
         await db.AuditChainHeads.Where(h => h.Id == AuditChainHead.SingletonId)
             .ExecuteUpdateAsync(s => s.SetProperty(h => h.LastSequence, sequence).SetProperty(h => h.LastHash, previous), ct);
+    }
+
+    /// <summary>
+    /// Locks the head row and reads it in one statement (SQLite and PostgreSQL both support UPDATE … RETURNING): a row
+    /// lock on PostgreSQL, the write lock on SQLite, held until the caller commits.
+    /// </summary>
+    private static async Task<HeadValues> LockHeadAsync(CustosDbContext db, CancellationToken ct)
+    {
+        var entity = db.Model.FindEntityType(typeof(AuditChainHead))!;
+        string Col(string property) => entity.FindProperty(property)!.GetColumnName();
+        var sequence = Col(nameof(AuditChainHead.LastSequence));
+        var sql = $"UPDATE {entity.GetTableName()} SET {sequence} = {sequence} WHERE {Col(nameof(AuditChainHead.Id))} = {AuditChainHead.SingletonId} " +
+                  $"RETURNING {sequence}, {Col(nameof(AuditChainHead.LastHash))}";
+        var rows = await db.Database.SqlQueryRaw<HeadValues>(sql).ToListAsync(ct);
+        return rows.Count == 1 ? rows[0] : throw new InvalidOperationException("The audit chain head row is missing.");
+    }
+
+    // Mapped by the same naming convention as the head entity, so its columns need no aliases.
+    private sealed class HeadValues
+    {
+        public long LastSequence { get; set; }
+        public byte[] LastHash { get; set; } = [];
     }
 }

@@ -32,7 +32,7 @@ public static class AuditCommand
             await using var services = CommonOptions.LocalServices(parse.GetValue(data), parse.GetValue(db));
             await CommonOptions.EnsureInitialisedAsync(services, ct);
             await using var context = await services.GetRequiredService<IDbContextFactory<CustosDbContext>>().CreateDbContextAsync(ct);
-            var result = await AuditChainVerifier.VerifyAsync(context, null, ct);
+            var result = await AuditChainVerifier.VerifyAsync(context, Storage.SqliteAuditRows.Open, null, ct);
             if (parse.GetValue(json))
             {
                 await output.WriteLineAsync(JsonSerializer.Serialize(new
