@@ -31,7 +31,8 @@ cleanup() {
 trap cleanup EXIT
 [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$pgdir"
 chmod 700 "$pgdir"
-pgport=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])' 2>/dev/null || echo 55432)
+pgport=55432
+while (exec 3<>"/dev/tcp/127.0.0.1/$pgport") 2>/dev/null; do pgport=$((pgport + 1)); done
 log "starting PostgreSQL on 127.0.0.1:$pgport"
 as_postgres "$pgbin/initdb" -D "$pgdir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$pgdir/initdb.log"
 as_postgres "$pgbin/pg_ctl" -D "$pgdir/data" -l "$pgdir/pg.log" -w -t 60 \
