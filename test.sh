@@ -11,6 +11,7 @@ log() { printf '\n== %s\n' "$*"; }
 missing=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v testssl >/dev/null 2>&1 || missing+=(testssl.sh)
+[ -x /usr/sbin/slapd ] && command -v ldapsearch >/dev/null 2>&1 || missing+=(slapd ldap-utils)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing ${missing[*]}"

@@ -1,6 +1,7 @@
 using Custos.Core.Audit;
 using Custos.Core.Identity;
 using Custos.Core.Keys;
+using Custos.Core.Ldap;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Custos.Core;
@@ -20,6 +21,13 @@ public static class CoreServiceCollectionExtensions
             .AddSingleton(new PasswordHasher(options.Argon2))
             .AddSingleton<FirstAdministratorSetup>()
             .AddSingleton<SignIn>()
-            .AddSingleton<Sessions>();
+            .AddDirectory()
+            .AddSingleton<Sessions>()
+            .AddSecondFactor()
+            .AddSingleton<AccessTokens>()
+            .AddSingleton<UserAdministration>()
+            .AddSingleton<GroupAdministration>()
+            .AddSingleton<Tenants.AccessPolicy>()
+            .AddSingleton<Tenants.TenantAdministration>();
     }
 }

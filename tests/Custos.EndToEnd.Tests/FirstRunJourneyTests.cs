@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Playwright;
+using OtpNet;
 using Xunit.Abstractions;
 
 namespace Custos.EndToEnd.Tests;
@@ -122,12 +123,32 @@ public sealed class FirstRunJourneyTests(ITestOutputHelper output)
         Assert.Equal(UserName, await page.Locator("#userName").InputValueAsync());
         await ScreenshotAsync(page, "first-run-2-login-refused.png");
 
-        // The right one leads to the welcome page.
+        // The right one is accepted, but an administrator without a second factor can only set one up (TOM 6.4).
         await page.Locator("#password").FillAsync(Password);
         response = await SubmitAsync(page, page.Locator("main form button[type=submit]"));
+        await AssertPageAsync(page, response, 200, "/account/security", "Account security");
+        Step("wrong password refused, right one accepted; sent to set up the second factor");
+
+        // Set up the authenticator app: the key is shown beside the QR code, the code is computed as an app would.
+        response = await SubmitAsync(page, page.Locator("main form button[type=submit]"));
+        await AssertPageAsync(page, response, 200, "/account/security", "Account security");
+        Assert.StartsWith("data:image/svg+xml;base64,", await page.Locator("img#totp-qr").GetAttributeAsync("src"), StringComparison.Ordinal);
+        var secret = (await page.Locator("#totp-secret").InnerTextAsync()).Trim();
+        Assert.Matches("^[A-Z2-7]{32}$", secret);
+        await ScreenshotAsync(page, "first-run-3-totp-setup.png");
+        // The server runs on the real clock; a code of the neighbouring step would still be accepted.
+        await page.Locator("#code").FillAsync(new Totp(Base32Encoding.ToBytes(secret)).ComputeTotp(DateTime.UtcNow));
+        response = await SubmitAsync(page, page.Locator("main form button[type=submit]"));
+        await AssertPageAsync(page, response, 200, "/account/security", "Account security");
+        Assert.Equal(10, await page.Locator("#recovery-codes li").CountAsync());
+        Assert.Equal(0, await page.Locator("#totp-secret").CountAsync());
+        await ScreenshotAsync(page, "first-run-3-recovery-codes.png");
+        Step("authenticator app set up; recovery codes shown once");
+
+        // Now the administrator may go on to the welcome page.
+        response = await SubmitAsync(page, page.Locator("main a[href='/']"));
         await AssertPageAsync(page, response, 200, "/", $"Welcome, {DisplayName}.");
         await ScreenshotAsync(page, "first-run-3-welcome.png");
-        Step("wrong password refused, right one accepted");
 
         // 3. The audit log, reached through the navigation, shows what just happened.
         response = await SubmitAsync(page, page.Locator("header nav a[href='/audit']"));
@@ -139,10 +160,12 @@ public sealed class FirstRunJourneyTests(ITestOutputHelper output)
         AssertHasEvent(rows, "role.grant", "success");
         AssertHasEvent(rows, "auth.login", "success");
         AssertHasEvent(rows, "auth.login", "failure");
+        AssertHasEvent(rows, "auth.totp.begin", "success");
+        AssertHasEvent(rows, "auth.totp.enrol", "success");
         var failedLogin = rows.First(r => r.Action == "auth.login" && r.OutcomeClass == "failure");
         Assert.Equal("failure", failedLogin.Outcome);
         await ScreenshotAsync(page, "first-run-4-audit-en.png");
-        Step("audit log shows setup.complete, role.grant, auth.login success and failure");
+        Step("audit log shows setup.complete, role.grant, auth.login success and failure, auth.totp.enrol");
 
         // 4. German, with the language switch in the header.
         await page.Locator("header select[name=culture]").SelectOptionAsync("de");

@@ -17,3 +17,17 @@ public readonly record struct UserId(Guid Value)
 
     public override string ToString() => Value.ToString();
 }
+
+public readonly record struct GroupId(Guid Value)
+{
+    public static GroupId New() => new(Guid.CreateVersion7());
+
+    public override string ToString() => Value.ToString();
+}
+
+public readonly record struct ProjectId(Guid Value)
+{
+    public static ProjectId New() => new(Guid.CreateVersion7());
+
+    public override string ToString() => Value.ToString();
+}

@@ -24,6 +24,15 @@ public sealed class CustosDbContext(DbContextOptions<CustosDbContext> options) :
     public DbSet<UserRole> UserRoles => Set<UserRole>();
     public DbSet<UserSession> UserSessions => Set<UserSession>();
     public DbSet<SetupToken> SetupTokens => Set<SetupToken>();
+    public DbSet<Group> Groups => Set<Group>();
+    public DbSet<GroupMember> GroupMembers => Set<GroupMember>();
+    public DbSet<RecoveryCode> RecoveryCodes => Set<RecoveryCode>();
+    public DbSet<SecurityKey> SecurityKeys => Set<SecurityKey>();
+    public DbSet<AccessToken> AccessTokens => Set<AccessToken>();
+    public DbSet<PasswordHistoryEntry> PasswordHistory => Set<PasswordHistoryEntry>();
+    public DbSet<Project> Projects => Set<Project>();
+    public DbSet<TenantGrant> TenantGrants => Set<TenantGrant>();
+    public DbSet<Ldap.DirectorySettings> DirectorySettings => Set<Ldap.DirectorySettings>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -31,6 +40,8 @@ public sealed class CustosDbContext(DbContextOptions<CustosDbContext> options) :
         configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UnixMicrosecondsConverter>();
         configurationBuilder.Properties<TenantId>().HaveConversion<TenantIdConverter>();
         configurationBuilder.Properties<UserId>().HaveConversion<UserIdConverter>();
+        configurationBuilder.Properties<GroupId>().HaveConversion<GroupIdConverter>();
+        configurationBuilder.Properties<ProjectId>().HaveConversion<ProjectIdConverter>();
     }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
@@ -42,4 +53,8 @@ public sealed class CustosDbContext(DbContextOptions<CustosDbContext> options) :
     private sealed class TenantIdConverter() : ValueConverter<TenantId, Guid>(v => v.Value, v => new TenantId(v));
 
     private sealed class UserIdConverter() : ValueConverter<UserId, Guid>(v => v.Value, v => new UserId(v));
+
+    private sealed class GroupIdConverter() : ValueConverter<GroupId, Guid>(v => v.Value, v => new GroupId(v));
+
+    private sealed class ProjectIdConverter() : ValueConverter<ProjectId, Guid>(v => v.Value, v => new ProjectId(v));
 }

@@ -87,6 +87,8 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
         b.Property(u => u.DisplayName).HasMaxLength(200);
         b.Property(u => u.PasswordHash).HasMaxLength(300);
         b.HasIndex(u => u.UserName).IsUnique();
+        b.Property(u => u.DirectoryDn).HasMaxLength(400);
+        b.Property(u => u.TotpSecret).HasMaxLength(200);
     }
 }
 

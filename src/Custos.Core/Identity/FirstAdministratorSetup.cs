@@ -55,7 +55,7 @@ public sealed class FirstAdministratorSetup(
     {
         var userName = UserNames.Normalize(request.UserName);
         if (userName is null) return UserNameInvalid;
-        if (options.PasswordPolicy.Check(request.Password) is { } weak) return weak;
+        if (options.PasswordPolicy.Check(request.Password, userName, request.DisplayName) is { } weak) return weak;
         var passwordHash = hasher.Hash(request.Password);
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);

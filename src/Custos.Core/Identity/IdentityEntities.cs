@@ -12,6 +12,20 @@ public sealed class User
     public required string PasswordHash { get; set; }
     public bool IsEnabled { get; set; } = true;
     public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? DisabledAt { get; set; }
+
+    /// <summary>Set for users that come from the directory (LDAP/AD): they log in by binding there.</summary>
+    public string? DirectoryDn { get; set; }
+
+    public int FailedLogins { get; set; }
+    public int Lockouts { get; set; }
+    public DateTimeOffset? LockedUntil { get; set; }
+
+    /// <summary>TOTP seed sealed with the system data key (FieldCipher); counts only once confirmed with a code.</summary>
+    public byte[]? TotpSecret { get; set; }
+    public DateTimeOffset? TotpConfirmedAt { get; set; }
+    /// <summary>The last accepted TOTP time step, so a code cannot be used twice.</summary>
+    public long TotpLastStep { get; set; }
 }
 
 public sealed class UserRole
@@ -33,6 +47,10 @@ public sealed class UserSession
     public DateTimeOffset ExpiresAt { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
     public string? ClientAddress { get; set; }
+    /// <summary>Password accepted, second factor still owed: the session may do nothing but complete it.</summary>
+    public bool SecondFactorPending { get; set; }
+    /// <summary>Last proof with a security key (WebAuthn), for the step-up that sensitive tenants demand.</summary>
+    public DateTimeOffset? SteppedUpAt { get; set; }
 }
 
 /// <summary>The one-time link with which the first administrator is created.</summary>
@@ -52,4 +70,71 @@ public static class Roles
     public const string Auditor = "auditor";
 
     public static readonly IReadOnlyList<string> All = [Administrator, Auditor];
+}
+
+/// <summary>A group of users (a role such as accounting, support or management); rights are granted to groups.</summary>
+public sealed class Group
+{
+    public GroupId Id { get; set; }
+    public required string Name { get; set; }
+    public string? Description { get; set; }
+    /// <summary>The directory group this one mirrors, if any; the directory sync owns its members.</summary>
+    public string? DirectoryDn { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+public sealed class GroupMember
+{
+    public GroupId GroupId { get; set; }
+    public UserId UserId { get; set; }
+    public DateTimeOffset AddedAt { get; set; }
+    public required string AddedBy { get; set; }
+}
+
+/// <summary>Single-use codes for when the authenticator is lost; only their SHA-256 is stored.</summary>
+public sealed class RecoveryCode
+{
+    public Guid Id { get; set; }
+    public UserId UserId { get; set; }
+    public required byte[] CodeHash { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? UsedAt { get; set; }
+}
+
+/// <summary>A registered security key (WebAuthn credential).</summary>
+public sealed class SecurityKey
+{
+    public Guid Id { get; set; }
+    public UserId UserId { get; set; }
+    public required byte[] CredentialId { get; set; }
+    public required byte[] PublicKey { get; set; }
+    public required byte[] UserHandle { get; set; }
+    public long SignCount { get; set; }
+    public required string Name { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? LastUsedAt { get; set; }
+}
+
+/// <summary>A personal access token for the command line and scripts: scoped, expiring, stored as its SHA-256.</summary>
+public sealed class AccessToken
+{
+    public Guid Id { get; set; }
+    public UserId UserId { get; set; }
+    public required string Name { get; set; }
+    public required byte[] TokenHash { get; set; }
+    /// <summary>Space-separated scopes, e.g. "vault:read audit:read".</summary>
+    public required string Scopes { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset ExpiresAt { get; set; }
+    public DateTimeOffset? RevokedAt { get; set; }
+    public DateTimeOffset? LastUsedAt { get; set; }
+}
+
+/// <summary>Earlier password hashes, so the last five cannot be chosen again.</summary>
+public sealed class PasswordHistoryEntry
+{
+    public Guid Id { get; set; }
+    public UserId UserId { get; set; }
+    public required string PasswordHash { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
 }

@@ -8,9 +8,21 @@ namespace Custos.Core.Identity;
 /// </summary>
 public sealed record PasswordPolicy(int MinimumLength, bool RequireUpper, bool RequireLower, bool RequireDigit, int MaximumLength = 1024)
 {
+    /// <summary>The TOM's rule (the default: it is what the company has promised its customers).</summary>
     public static readonly PasswordPolicy TomDefault = new(11, true, true, true);
 
-    public Error? Check(string password)
+    /// <summary>NIST SP 800-63B / OWASP ASVS style: length and the block list, no composition rules.</summary>
+    public static readonly PasswordPolicy LengthAndBlockList = new(12, false, false, false);
+
+    /// <summary>zxcvbn scores 0 and 1: on its lists of common passwords and words, or guessable within about a million tries.</summary>
+    public const int MinimumStrength = 2;
+
+    /// <summary>zxcvbn's estimate (0 weakest to 4), with the user's own names counted as guessable.</summary>
+    public static int Strength(string password, params string?[] userInputs) =>
+        password.Length == 0 ? 0 : Zxcvbn.Zxcvbn.MatchPassword(password.Length > 100 ? password[..100] : password,
+            userInputs.OfType<string>().Where(s => s.Length > 0)).Score;
+
+    public Error? Check(string password, params string?[] userInputs)
     {
         if (password.Length < MinimumLength)
             return new Error("password.too_short", $"The password must have at least {MinimumLength} characters.");
@@ -22,6 +34,10 @@ public sealed record PasswordPolicy(int MinimumLength, bool RequireUpper, bool R
             return new Error("password.needs_lower", "The password must contain a lower-case letter.");
         if (RequireDigit && !password.Any(char.IsDigit))
             return new Error("password.needs_digit", "The password must contain a digit.");
+        // Long passphrases are judged on their first 100 characters: zxcvbn's cost grows with length, and 100 random-ish
+        // characters are far beyond any guessing.
+        if (Strength(password, userInputs) < MinimumStrength)
+            return new Error("password.common", "The password is too common or too easy to guess.");
         return null;
     }
 }

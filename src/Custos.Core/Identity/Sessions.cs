@@ -8,6 +8,16 @@ namespace Custos.Core.Identity;
 /// <summary>Who a valid session belongs to, with the roles read fresh for every request.</summary>
 public sealed record SessionPrincipal(Guid SessionId, UserId UserId, string UserName, string DisplayName, IReadOnlyList<string> Roles)
 {
+    /// <summary>Password accepted, second factor still owed.</summary>
+    public bool SecondFactorPending { get; init; }
+    /// <summary>Idle longer than allowed: the next request must re-authenticate before anything else (TOM 6.8).</summary>
+    public bool IdleLocked { get; init; }
+    /// <summary>The user has a confirmed TOTP authenticator or a security key.</summary>
+    public bool HasSecondFactor { get; init; }
+    public DateTimeOffset? SteppedUpAt { get; init; }
+    /// <summary>Authenticated by a personal access token rather than a browser session.</summary>
+    public bool IsToken { get; init; }
+
     public string ActorName => $"user:{UserName}";
     public bool IsInRole(string role) => Roles.Contains(role);
 }
@@ -28,14 +38,65 @@ public sealed class Sessions(IDbContextFactory<CustosDbContext> dbFactory, Audit
                          where s.TokenHash == hash
                          select new { Session = s, User = u }).SingleOrDefaultAsync(ct);
         if (row is null || row.Session.RevokedAt is not null || !row.User.IsEnabled) return null;
-        if (row.Session.ExpiresAt <= now || row.Session.LastSeenAt + options.SessionIdleTimeout <= now) return null;
-        if (now - row.Session.LastSeenAt >= TouchInterval)
+        if (row.Session.ExpiresAt <= now) return null;
+        var idleLocked = row.Session.LastSeenAt + options.SessionIdleTimeout <= now;
+        if (!idleLocked && now - row.Session.LastSeenAt >= TouchInterval)
         {
             // Sliding idle window; written at most once a minute per session to keep reads cheap.
             await db.UserSessions.Where(s => s.Id == row.Session.Id).ExecuteUpdateAsync(s => s.SetProperty(x => x.LastSeenAt, now), ct);
         }
         var roles = await db.UserRoles.AsNoTracking().Where(r => r.UserId == row.User.Id).Select(r => r.Role).ToListAsync(ct);
-        return new SessionPrincipal(row.Session.Id, row.User.Id, row.User.UserName, row.User.DisplayName, roles);
+        var hasSecondFactor = row.User.TotpConfirmedAt is not null || await db.SecurityKeys.AnyAsync(k => k.UserId == row.User.Id, ct);
+        return new SessionPrincipal(row.Session.Id, row.User.Id, row.User.UserName, row.User.DisplayName, roles)
+        {
+            SecondFactorPending = row.Session.SecondFactorPending,
+            IdleLocked = idleLocked,
+            HasSecondFactor = hasSecondFactor,
+            SteppedUpAt = row.Session.SteppedUpAt,
+        };
+    }
+
+    /// <summary>Re-opens an idle-locked session after the user proved it is still them (password again).</summary>
+    public async Task<bool> UnlockAsync(SessionPrincipal principal, string password, Actor actor, PasswordHasher hasher,
+        Ldap.DirectoryAuthenticator directory, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var user = await db.Users.AsNoTracking().SingleAsync(u => u.Id == principal.UserId, ct);
+        // Directory users prove the password to the directory, as at login.
+        var ok = password.Length <= options.PasswordPolicy.MaximumLength && (user.DirectoryDn is null
+            ? hasher.Verify(password, user.PasswordHash) != PasswordCheck.Invalid
+            : await directory.BindAsync(user.DirectoryDn, password, ct) == Ldap.DirectoryBindResult.Accepted);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (ok)
+        {
+            var now = time.StoredNow();
+            await db.UserSessions.Where(s => s.Id == principal.SessionId && s.RevokedAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.LastSeenAt, now), ct);
+        }
+        await audit.CommitAsync(db, tx, new AuditEntry(actor.Name, "auth.unlock", ok ? AuditOutcome.Success : AuditOutcome.Failure,
+            ClientAddress: actor.ClientAddress, Target: $"session:{principal.SessionId}"), ct);
+        return ok;
+    }
+
+    /// <summary>The user's sessions that are still valid (the "my sessions" page).</summary>
+    public async Task<IReadOnlyList<UserSession>> ListActiveAsync(UserId user, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var now = time.StoredNow();
+        return await db.UserSessions.AsNoTracking().Where(s => s.UserId == user && s.RevokedAt == null && s.ExpiresAt > now)
+            .OrderByDescending(s => s.LastSeenAt).ToListAsync(ct);
+    }
+
+    /// <summary>Ends one of the user's own sessions; another user's session id changes nothing.</summary>
+    public async Task<bool> RevokeOwnAsync(UserId user, Guid sessionId, Actor actor, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var changed = await db.UserSessions.Where(s => s.Id == sessionId && s.UserId == user && s.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, time.StoredNow()), ct);
+        if (changed == 0) return false;
+        await audit.CommitAsync(db, tx, new AuditEntry(actor.Name, "session.revoke", ClientAddress: actor.ClientAddress, Target: $"session:{sessionId}"), ct);
+        return true;
     }
 
     public async Task RevokeAsync(SessionPrincipal principal, Actor actor, CancellationToken ct = default)

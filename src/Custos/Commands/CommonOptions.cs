@@ -34,7 +34,8 @@ public static class CommonOptions
             .AddSingleton(database)
             .AddCustosDatabase(database)
             .AddAudit()
-            .AddKeys(data.KeysDirectory);
+            .AddKeys(data.KeysDirectory)
+            .AddIdentity();
         return services.BuildServiceProvider();
     }
 

@@ -18,6 +18,11 @@ public static class CustosCommandLine
         root.Subcommands.Add(ServeCommand.Create(output, error));
         root.Subcommands.Add(AuditCommand.Create(output, error));
         root.Subcommands.Add(KeysCommand.Create(output, error));
+        root.Subcommands.Add(UserCommand.Create(output, error));
+        root.Subcommands.Add(GroupCommand.Create(output, error));
+        root.Subcommands.Add(TenantCommand.Create(output, error));
+        root.Subcommands.Add(TokenCommand.Create(output, error));
+        root.Subcommands.Add(DirectoryCommand.Create(output, error));
 
         var parse = root.Parse(args);
         var configuration = new InvocationConfiguration { Output = output, Error = error };

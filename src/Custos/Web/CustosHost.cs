@@ -13,6 +13,7 @@ using Custos.Web.Transport;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Custos.Web.Keys;
+using Custos.Web.Tenants;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.Options;
@@ -151,12 +152,11 @@ public sealed class CustosHost : IAsyncDisposable
         services.AddSingleton(database);
         services.AddCustosDatabase(database);
         services.AddAudit().AddKeys(data.KeysDirectory).AddIdentity(options.Identity);
+        services.AddHostedService<Ldap.DirectorySyncService>();
 
         services.AddAuthentication(SessionAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, SessionAuthenticationHandler>(SessionAuthenticationHandler.SchemeName, null);
-        services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
-            .AddPolicy(Policies.Auditor, p => p.RequireAuthenticatedUser().RequireRole(Roles.Auditor));
+        Policies.Add(services.AddAuthorizationBuilder());
 
         services.AddDataProtection().SetApplicationName("custos").PersistKeysToDbContext<CustosDbContext>();
         services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
@@ -172,6 +172,7 @@ public sealed class CustosHost : IAsyncDisposable
         services.AddLocalization(o => o.ResourcesPath = "Resources");
         services.AddRazorPages(o => o.RootDirectory = "/Web").AddViewLocalization();
         services.AddProblemDetails();
+        LoginRateLimit.Add(services, options.Identity.LoginAttemptsPerMinutePerAddress);
         services.AddOpenApi();
         services.AddRouting();
 
@@ -185,9 +186,11 @@ public sealed class CustosHost : IAsyncDisposable
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.MapRazorPages();
         app.MapHealthEndpoints();
         app.MapAuditEndpoints();
+        app.MapTenantEndpoints();
         app.MapOpenApi().RequireAuthorization();
         return app;
     }

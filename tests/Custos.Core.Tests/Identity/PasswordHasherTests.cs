@@ -61,4 +61,19 @@ public sealed class PasswordHasherTests
 
     [Fact]
     public void TomPolicy_GoodPassword_Accepted() => Assert.Null(PasswordPolicy.TomDefault.Check("Correct-Horse-42"));
+
+    [Theory]
+    [InlineData("Password123")]
+    [InlineData("Qwerty123456")]
+    [InlineData("Welcome2024!")]
+    public void TomPolicy_CommonPasswordMeetingComposition_Rejected(string password) =>
+        Assert.Equal("password.common", PasswordPolicy.TomDefault.Check(password)?.Code);
+
+    [Fact]
+    public void TomPolicy_PasswordMadeOfOwnName_Rejected() =>
+        Assert.Equal("password.common", PasswordPolicy.TomDefault.Check("Adalovelace1", "ada", "Ada Lovelace")?.Code);
+
+    [Fact]
+    public void LengthPolicy_LongLowercasePassphrase_Accepted() =>
+        Assert.Null(PasswordPolicy.LengthAndBlockList.Check("correct horse battery staple vineyard"));
 }

@@ -14,13 +14,13 @@ public sealed class AuditPageTests
         await using var server = await TestServer.StartAsync(db);
         (await server.CompleteSetupAsync()).Dispose();
         (await server.LoginAsync(password: "Wrong-Password-1")).Dispose();
-        (await server.LoginAsync()).Dispose();
+        (await server.LoginWithTotpAsync()).Dispose();
 
         using var page = await server.Client.GetAsync("/audit");
         var html = await page.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
-        foreach (var action in new[] { "setup.link.issue", "setup.complete", "role.grant", "auth.login", "keys.master.create" })
+        foreach (var action in new[] { "setup.link.issue", "setup.complete", "role.grant", "auth.login", "keys.master.create", "auth.totp.enrol" })
             Assert.Contains($"<td>{action}</td>", html);
         Assert.Contains("user:ada", html);
         Assert.Equal(1, await db.ScalarAsync("SELECT COUNT(*) FROM audit_events WHERE action = 'audit.view' AND actor = 'user:ada'"));
@@ -32,7 +32,7 @@ public sealed class AuditPageTests
         await using var db = await TestDatabase.CreateAsync(TestDatabase.Sqlite);
         await using var server = await TestServer.StartAsync(db);
         (await server.CompleteSetupAsync()).Dispose();
-        (await server.LoginAsync()).Dispose();
+        (await server.LoginWithTotpAsync()).Dispose();
 
         var html = await (await server.Client.GetAsync("/audit?action=role.grant")).Content.ReadAsStringAsync();
         Assert.Contains("<td>role.grant</td>", html);
@@ -52,7 +52,7 @@ public sealed class AuditPageTests
         await using var db = await TestDatabase.CreateAsync(TestDatabase.Sqlite);
         await using var server = await TestServer.StartAsync(db);
         (await server.CompleteSetupAsync(grantAuditor: false)).Dispose();
-        (await server.LoginAsync()).Dispose();
+        (await server.LoginWithTotpAsync()).Dispose();
 
         using var page = await server.Client.GetAsync("/audit");
         using var export = await server.Client.GetAsync("/audit/export");
@@ -87,7 +87,7 @@ public sealed class AuditPageTests
         await using var db = await TestDatabase.CreateAsync(kind);
         await using var server = await TestServer.StartAsync(db);
         (await server.CompleteSetupAsync()).Dispose();
-        (await server.LoginAsync()).Dispose();
+        (await server.LoginWithTotpAsync()).Dispose();
 
         using var export = await server.Client.GetAsync("/audit/export");
         var lines = (await export.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -98,5 +98,7 @@ public sealed class AuditPageTests
         Assert.Contains(events, e => e.GetProperty("action").GetString() == "audit.export");
         Assert.All(events, e => Assert.Equal(64, e.GetProperty("hash").GetString()!.Length));
         Assert.DoesNotContain(TestServer.AdminPassword, string.Join("\n", lines));
+        Assert.DoesNotContain(server.TotpSecret!, string.Join("\n", lines));
+        Assert.All(server.RecoveryCodes, code => Assert.DoesNotContain(code, string.Join("\n", lines)));
     }
 }

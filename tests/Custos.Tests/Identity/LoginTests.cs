@@ -55,7 +55,7 @@ public sealed class LoginTests
         await using var db = await TestDatabase.CreateAsync(kind);
         await using var server = await TestServer.StartAsync(db);
         (await server.CompleteSetupAsync()).Dispose();
-        (await server.LoginAsync()).Dispose();
+        (await server.LoginWithTotpAsync()).Dispose();
         var stolen = server.Cookies.GetCookies(server.HttpsUrl)["__Host-custos-session"]!.Value;
 
         using var logout = await server.PostFormAsync("/", new Dictionary<string, string>(), "/logout");
@@ -75,13 +75,13 @@ public sealed class LoginTests
         await using var db = await TestDatabase.CreateAsync(TestDatabase.Sqlite);
         await using var server = await TestServer.StartAsync(db);
         (await server.CompleteSetupAsync()).Dispose();
-        (await server.LoginAsync()).Dispose();
+        (await server.LoginWithTotpAsync()).Dispose();
         Assert.Equal(HttpStatusCode.OK, (await server.Client.GetAsync("/")).StatusCode);
 
         server.Time.Advance(TimeSpan.FromMinutes(16));
         Assert.Equal(HttpStatusCode.Redirect, (await server.Client.GetAsync("/")).StatusCode);
 
-        (await server.LoginAsync()).Dispose();
+        (await server.LoginWithTotpAsync()).Dispose();
         for (var i = 0; i < 42; i++)
         {
             server.Time.Advance(TimeSpan.FromMinutes(14));
@@ -97,7 +97,7 @@ public sealed class LoginTests
         await using var db = await TestDatabase.CreateAsync(TestDatabase.Sqlite);
         await using var server = await TestServer.StartAsync(db);
         (await server.CompleteSetupAsync()).Dispose();
-        (await server.LoginAsync()).Dispose();
+        (await server.LoginWithTotpAsync()).Dispose();
 
         using var forged = await server.Client.PostAsync("/logout", new FormUrlEncodedContent(new Dictionary<string, string>()));
 

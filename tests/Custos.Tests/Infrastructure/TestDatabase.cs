@@ -67,6 +67,17 @@ public sealed class TestDatabase : IAsyncDisposable
         return Convert.ToInt64(await cmd.ExecuteScalarAsync());
     }
 
+    public async Task<Guid> ScalarGuidAsync(string sql)
+    {
+        await using var db = StorageServiceCollectionExtensions.CreateContext(Settings);
+        var conn = Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.GetDbConnection(db.Database);
+        await conn.OpenAsync();
+        await using var cmd = conn.CreateCommand();
+        cmd.CommandText = sql;
+        var value = await cmd.ExecuteScalarAsync();
+        return value is Guid g ? g : Guid.Parse(Convert.ToString(value)!);
+    }
+
     public async ValueTask DisposeAsync()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

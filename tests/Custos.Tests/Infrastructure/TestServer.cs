@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Custos.Core.Identity;
 using Custos.Web;
 using Microsoft.Extensions.Time.Testing;
+using OtpNet;
 
 namespace Custos.Tests.Infrastructure;
 
@@ -101,6 +102,75 @@ public sealed partial class TestServer : IAsyncDisposable
 
     public Task<HttpResponseMessage> LoginAsync(string user = AdminName, string password = AdminPassword) => LoginAsync(Client, user, password);
 
+    /// <summary>The base32 TOTP seed the administrator enrolled through the page, kept so that later logins can answer as an app would.</summary>
+    public string? TotpSecret { get; private set; }
+    /// <summary>The recovery codes shown once after enrolment.</summary>
+    public IReadOnlyList<string> RecoveryCodes { get; private set; } = [];
+    private long lastTotpStep;
+
+    /// <summary>
+    /// The code an authenticator app shows now. A step is accepted once, so when this one was used already the fake clock
+    /// moves on to the start of the next step first, as a user would wait for the next code.
+    /// </summary>
+    public string NextTotpCode()
+    {
+        var seed = Base32Encoding.ToBytes(TotpSecret ?? throw new InvalidOperationException("No TOTP enrolled yet."));
+        var now = Time.GetUtcNow();
+        var step = now.ToUnixTimeSeconds() / 30;
+        if (step <= lastTotpStep)
+        {
+            step = lastTotpStep + 1;
+            Time.Advance(DateTimeOffset.FromUnixTimeSeconds(step * 30) - now);
+        }
+        lastTotpStep = step;
+        return new Totp(seed).ComputeTotp(Time.GetUtcNow().UtcDateTime);
+    }
+
+    /// <summary>
+    /// For a logged-in session: sets up the authenticator app on /account/security as a person would (reads the key from
+    /// the page, confirms with a code) and keeps the seed and recovery codes. Returns the confirmation page.
+    /// </summary>
+    public async Task<HttpResponseMessage> EnrolTotpAsync(HttpClient? client = null)
+    {
+        client ??= Client;
+        using var begin = await PostFormAsync(client, "/account/security", new Dictionary<string, string>(), "/account/security?handler=begin");
+        var secret = TotpSecretField().Match(await begin.Content.ReadAsStringAsync());
+        if (!secret.Success) throw new InvalidOperationException($"The enrolment page shows no key (status {(int)begin.StatusCode}).");
+        TotpSecret = secret.Groups[1].Value;
+        lastTotpStep = 0;
+        var confirm = await PostFormAsync(client, "/account/security", new Dictionary<string, string> { ["code"] = NextTotpCode() },
+            "/account/security?handler=confirm");
+        var html = await confirm.Content.ReadAsStringAsync();
+        RecoveryCodes = RecoveryCodeItem().Matches(html).Select(m => m.Groups[1].Value).ToList();
+        if (RecoveryCodes.Count == 0) throw new InvalidOperationException($"Confirming the authenticator failed (status {(int)confirm.StatusCode}).");
+        return confirm;
+    }
+
+    /// <summary>
+    /// Logs in to a fully usable session: on the first call the administrator has no second factor yet and enrols one;
+    /// later calls answer the second-factor step with the next TOTP code. Returns the last response.
+    /// </summary>
+    public async Task<HttpResponseMessage> LoginWithTotpAsync(string user = AdminName, string password = AdminPassword, HttpClient? client = null)
+    {
+        client ??= Client;
+        var login = await LoginAsync(client, user, password);
+        if (TotpSecret is null)
+        {
+            login.Dispose();
+            return await EnrolTotpAsync(client);
+        }
+        return await CompleteSecondFactorAsync(login, NextTotpCode(), client);
+    }
+
+    /// <summary>Answers the second-factor page that a login redirected to; returns the login response itself when it did not.</summary>
+    public async Task<HttpResponseMessage> CompleteSecondFactorAsync(HttpResponseMessage login, string code, HttpClient? client = null)
+    {
+        var location = login.Headers.Location?.OriginalString;
+        if (login.StatusCode != HttpStatusCode.Redirect || location is null || !location.StartsWith("/login/second-factor")) return login;
+        login.Dispose();
+        return await PostFormAsync(client ?? Client, location, new Dictionary<string, string> { ["code"] = code });
+    }
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
@@ -109,4 +179,10 @@ public sealed partial class TestServer : IAsyncDisposable
 
     [GeneratedRegex("name=\"__af\" type=\"hidden\" value=\"([^\"]+)\"|type=\"hidden\" name=\"__af\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryField();
+
+    [GeneratedRegex("id=\"totp-secret\">([A-Z2-7]+)</code>")]
+    private static partial Regex TotpSecretField();
+
+    [GeneratedRegex("<li><code>([a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4})</code></li>")]
+    private static partial Regex RecoveryCodeItem();
 }

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Custos.Web.Identity;
 
 [AllowAnonymous]
+[Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(LoginRateLimit.Policy)]
 public sealed class LoginModel(SignIn signIn) : PageModel
 {
     public string? ErrorCode { get; private set; }
@@ -31,6 +32,8 @@ public sealed class LoginModel(SignIn signIn) : PageModel
             return Page();
         }
         SessionAuthenticationHandler.SetCookie(Response, result.Value!.SessionToken, result.Value.ExpiresAt);
+        if (result.Value.Principal.SecondFactorPending)
+            return LocalRedirect(SecondFactorModel.Route + "?returnUrl=" + Uri.EscapeDataString(ReturnUrl));
         return LocalRedirect(ReturnUrl);
     }
 

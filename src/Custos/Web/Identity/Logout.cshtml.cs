@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Custos.Web.Identity;
 
 /// <summary>POST only (a link could log people out from another site); revokes the session on the server.</summary>
+[Microsoft.AspNetCore.Authorization.Authorize(Policy = Policies.AnySession)]
 public sealed class LogoutModel(Sessions sessions) : PageModel
 {
     public IActionResult OnGet() => Redirect("/");

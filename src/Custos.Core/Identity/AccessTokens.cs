@@ -1,0 +1,91 @@
+using Custos.Core.Audit;
+using Custos.Core.Common;
+using Custos.Core.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Custos.Core.Identity;
+
+public sealed record IssuedToken(Guid Id, string Token, DateTimeOffset ExpiresAt);
+
+/// <summary>
+/// Personal access tokens for the command line and scripts: shown once, stored as SHA-256, scoped, expiring,
+/// revocable. A token never carries more than its owner has: its roles are the owner's roles its scopes allow.
+/// </summary>
+public sealed class AccessTokens(IDbContextFactory<CustosDbContext> dbFactory, AuditLog audit, TimeProvider time)
+{
+    public const string Prefix = "cst_";
+    public static readonly TimeSpan MaxLifetime = TimeSpan.FromDays(365);
+
+    /// <summary>Scope → the role it lets a token use.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Scopes = new Dictionary<string, string>
+    {
+        ["audit:read"] = Roles.Auditor,
+        ["admin"] = Roles.Administrator,
+    };
+
+    public static readonly Error ScopeUnknown = new("token.scope_unknown", "Unknown scope; known scopes are audit:read and admin.");
+    public static readonly Error LifetimeInvalid = new("token.lifetime_invalid", "A token lives between one hour and 365 days.");
+    public static readonly Error NotFound = new("token.not_found", "No such token.");
+
+    public async Task<Result<IssuedToken>> CreateAsync(UserId owner, string name, IReadOnlyCollection<string> scopes, TimeSpan lifetime, Actor actor,
+        CancellationToken ct = default)
+    {
+        if (scopes.Count == 0 || scopes.Any(s => !Scopes.ContainsKey(s))) return ScopeUnknown;
+        if (lifetime < TimeSpan.FromHours(1) || lifetime > MaxLifetime) return LifetimeInvalid;
+        name = string.IsNullOrWhiteSpace(name) ? "token" : name.Trim()[..Math.Min(100, name.Trim().Length)];
+        var token = Prefix + SecretToken.New();
+        var now = time.StoredNow();
+        var row = new AccessToken
+        {
+            Id = Guid.CreateVersion7(), UserId = owner, Name = name, TokenHash = SecretToken.HashOf(token),
+            Scopes = string.Join(' ', scopes.Distinct().Order()), CreatedAt = now, ExpiresAt = now + lifetime,
+        };
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        db.AccessTokens.Add(row);
+        await audit.CommitAsync(db, tx, new AuditEntry(actor.Name, "token.create", Target: $"token:{row.Id}", ClientAddress: actor.ClientAddress,
+            Details: new Dictionary<string, string?> { ["name"] = name, ["scopes"] = row.Scopes, ["expiresAt"] = row.ExpiresAt.ToString("O") }), ct);
+        return new IssuedToken(row.Id, token, row.ExpiresAt);
+    }
+
+    /// <summary>The principal a bearer token stands for, or null when it is unknown, expired, revoked or its owner disabled.</summary>
+    public async Task<SessionPrincipal?> ValidateAsync(string token, CancellationToken ct = default)
+    {
+        if (!token.StartsWith(Prefix, StringComparison.Ordinal) || token.Length > 100) return null;
+        var hash = SecretToken.HashOf(token);
+        var now = time.StoredNow();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var row = await (from t in db.AccessTokens join u in db.Users on t.UserId equals u.Id where t.TokenHash == hash select new { Token = t, User = u })
+            .AsNoTracking().SingleOrDefaultAsync(ct);
+        if (row is null || row.Token.RevokedAt is not null || row.Token.ExpiresAt <= now || !row.User.IsEnabled) return null;
+        var allowed = row.Token.Scopes.Split(' ').Select(s => Scopes.GetValueOrDefault(s)).OfType<string>().ToHashSet();
+        var roles = await db.UserRoles.AsNoTracking().Where(r => r.UserId == row.User.Id).Select(r => r.Role).ToListAsync(ct);
+        var hasSecondFactor = row.User.TotpConfirmedAt is not null || await db.SecurityKeys.AnyAsync(k => k.UserId == row.User.Id, ct);
+        if (row.Token.LastUsedAt is null || now - row.Token.LastUsedAt > TimeSpan.FromMinutes(1))
+            await db.AccessTokens.Where(t => t.Id == row.Token.Id).ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now), ct);
+        return new SessionPrincipal(row.Token.Id, row.User.Id, row.User.UserName, row.User.DisplayName, roles.Where(allowed.Contains).ToList())
+        {
+            HasSecondFactor = hasSecondFactor,
+            IsToken = true,
+        };
+    }
+
+    public async Task<IReadOnlyList<AccessToken>> ListAsync(UserId owner, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.AccessTokens.AsNoTracking().Where(t => t.UserId == owner).OrderByDescending(t => t.CreatedAt).ToListAsync(ct);
+    }
+
+    /// <summary>Revokes one of the owner's tokens; another user's token id answers like a missing one.</summary>
+    public async Task<Result<bool>> RevokeAsync(UserId owner, Guid id, Actor actor, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var row = await db.AccessTokens.SingleOrDefaultAsync(t => t.Id == id && t.UserId == owner, ct);
+        if (row is null) return NotFound;
+        if (row.RevokedAt is not null) return false;
+        row.RevokedAt = time.StoredNow();
+        await audit.CommitAsync(db, tx, new AuditEntry(actor.Name, "token.revoke", Target: $"token:{row.Id}", ClientAddress: actor.ClientAddress), ct);
+        return true;
+    }
+}
