@@ -8,6 +8,8 @@ switch (name)
 {
     case "stream":
         return await StreamEncryptionBench.RunAsync(rest);
+    case "identity":
+        return await IdentityBench.RunAsync(rest);
     case "audit":
         return await AuditBench.RunAsync(rest);
     default:
@@ -29,6 +31,7 @@ static void PrintUsage()
           stream   Segmented stream encryption and decryption with SHA-256, compared with openssl speed.
                    Options: --size-mib <n> (default 1024), --segment-kib <n> (default 64),
                             --runs <n> (default 3, fastest reported), --skip-openssl, --json
+          identity Argon2id cost (and the argon2 CLI as peer), logins per second, access policy with 10,000 grants.
           audit    Audit append throughput (chained and unchained baseline, durable and batched) and chain
                    verification speed. Options: --pg <admin connection string> (default: SQLite in a temp dir),
                             --append-events <n> (default 2000), --verify-events <n> (default 1000000), --writers <n>

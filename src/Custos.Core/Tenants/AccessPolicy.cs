@@ -13,11 +13,13 @@ public sealed class TenantAccess(IReadOnlySet<TenantId> tenants, IReadOnlySet<(T
 {
     public static readonly TenantAccess None = new(new HashSet<TenantId>(), new HashSet<(TenantId, ProjectId)>());
 
+    private readonly HashSet<TenantId> tenantsWithProjects = projects.Select(p => p.Tenant).ToHashSet();
+
     public IReadOnlySet<TenantId> WholeTenants { get; } = tenants;
     public IReadOnlySet<(TenantId Tenant, ProjectId Project)> Projects { get; } = projects;
 
     /// <summary>True when the user sees the tenant at all (whole, or at least one of its projects).</summary>
-    public bool CanSeeTenant(TenantId tenant) => WholeTenants.Contains(tenant) || Projects.Any(p => p.Tenant == tenant);
+    public bool CanSeeTenant(TenantId tenant) => WholeTenants.Contains(tenant) || tenantsWithProjects.Contains(tenant);
 
     public bool CanReachProject(TenantId tenant, ProjectId project) => WholeTenants.Contains(tenant) || Projects.Contains((tenant, project));
 

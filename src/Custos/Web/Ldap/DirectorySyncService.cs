@@ -15,6 +15,8 @@ public sealed class DirectorySyncService(
 {
     public static readonly TimeSpan CheckInterval = TimeSpan.FromMinutes(1);
     private static readonly Actor Scheduler = new("system:directory-sync", "local");
+    // The loop and an explicit call (tests, an admin's "sync now") must not both find the sync due and run it twice.
+    private readonly SemaphoreSlim running = new(1, 1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -46,6 +48,19 @@ public sealed class DirectorySyncService(
 
     /// <summary>Syncs when a directory is configured with an interval and the last sync (or failed attempt) is that long ago.</summary>
     public async Task<bool> RunIfDueAsync(CancellationToken ct = default)
+    {
+        await running.WaitAsync(ct);
+        try
+        {
+            return await RunIfDueLockedAsync(ct);
+        }
+        finally
+        {
+            running.Release();
+        }
+    }
+
+    private async Task<bool> RunIfDueLockedAsync(CancellationToken ct)
     {
         DirectorySettings? settings;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
