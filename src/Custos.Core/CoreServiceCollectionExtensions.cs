@@ -24,6 +24,7 @@ public static class CoreServiceCollectionExtensions
             .AddDirectory()
             .AddSingleton<Sessions>()
             .AddSecondFactor()
+            .AddSecurityKeys()
             .AddSingleton<AccessTokens>()
             .AddSingleton<UserAdministration>()
             .AddSingleton<GroupAdministration>()

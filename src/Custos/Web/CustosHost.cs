@@ -191,6 +191,7 @@ public sealed class CustosHost : IAsyncDisposable
         app.MapHealthEndpoints();
         app.MapAuditEndpoints();
         app.MapTenantEndpoints();
+        app.MapSecurityKeyEndpoints();
         app.MapOpenApi().RequireAuthorization();
         return app;
     }

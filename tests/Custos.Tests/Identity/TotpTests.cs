@@ -125,7 +125,8 @@ public sealed class TotpTests
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.Contains("Administrators need a second factor", await page.Content.ReadAsStringAsync());
 
-        await AssertOnlyReachableAsync(server, server.Client, ["/account/security"], "/account/security");
+        await AssertOnlyReachableAsync(server, server.Client,
+            ["/account/security", "/api/v1/security-keys/registration/begin", "/api/v1/security-keys/registration/finish"], "/account/security");
         Assert.Equal(0, await db.ScalarAsync("SELECT COUNT(*) FROM audit_events WHERE action IN ('audit.view', 'audit.export')"));
 
         // Enrolled, the same session can go everywhere.
@@ -148,7 +149,8 @@ public sealed class TotpTests
         using var api = await browser.GetAsync("/api/v1/audit/events");
         Assert.Equal(HttpStatusCode.Forbidden, api.StatusCode);
         Assert.Contains("second factor", await api.Content.ReadAsStringAsync());
-        await AssertOnlyReachableAsync(server, browser, [SecondFactorPage], SecondFactorPage);
+        await AssertOnlyReachableAsync(server, browser,
+            [SecondFactorPage, "/api/v1/security-keys/login/begin", "/api/v1/security-keys/login/finish"], SecondFactorPage);
 
         using var done = await AnswerAsync(browser, server.NextTotpCode(), "/audit");
         Assert.Equal(HttpStatusCode.Redirect, done.StatusCode);

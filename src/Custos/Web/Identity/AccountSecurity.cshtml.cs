@@ -1,6 +1,7 @@
 using System.Text;
 using Custos.Core.Identity;
 using Custos.Core.Identity.SecondFactor;
+using Custos.Core.Identity.SecurityKeys;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
@@ -13,7 +14,7 @@ namespace Custos.Web.Identity;
 /// administrator without a second factor can reach.
 /// </summary>
 [Authorize(Policy = Policies.Enrolment)]
-public sealed class AccountSecurityModel(TotpEnrolment enrolment) : PageModel
+public sealed class AccountSecurityModel(TotpEnrolment enrolment, ListSecurityKeys securityKeys, RemoveSecurityKey removeKey) : PageModel
 {
     public const string Route = "/account/security";
 
@@ -26,6 +27,7 @@ public sealed class AccountSecurityModel(TotpEnrolment enrolment) : PageModel
     public IReadOnlyList<string>? RecoveryCodes { get; private set; }
     public string? ErrorCode { get; private set; }
     public string? NoticeKey { get; private set; }
+    public IReadOnlyList<SecurityKeyInfo> SecurityKeys { get; private set; } = [];
 
     /// <summary>An administrator who has no second factor yet and can do nothing else until they set one up.</summary>
     public bool MustEnrol => Status.IsAdministrator && !Status.Enabled && !Status.HasSecurityKey;
@@ -73,7 +75,33 @@ public sealed class AccountSecurityModel(TotpEnrolment enrolment) : PageModel
         return Page();
     }
 
-    private async Task LoadAsync(CancellationToken ct) => Status = await enrolment.GetStatusAsync(CurrentUser(), ct);
+    /// <summary>Where the browser code goes after a key was registered (registration itself is a JSON endpoint).</summary>
+    public Task OnGetRegisteredAsync(CancellationToken ct)
+    {
+        NoticeKey = "SecurityKey.Registered";
+        return LoadAsync(ct);
+    }
+
+    public async Task<IActionResult> OnPostRemoveKeyAsync(Guid keyId, string? password, CancellationToken ct)
+    {
+        var result = await removeKey.RemoveAsync(CurrentUser(), keyId, password, HttpContext.Actor(), ct);
+        if (result.Succeeded) NoticeKey = "SecurityKey.Removed";
+        else
+        {
+            ErrorCode = result.Error!.Code;
+            Response.StatusCode = result.Error == SecurityKeyErrors.LastSecondFactor ? StatusCodes.Status409Conflict
+                : result.Error == SecurityKeyErrors.NotFound ? StatusCodes.Status404NotFound
+                : StatusCodes.Status400BadRequest;
+        }
+        await LoadAsync(ct);
+        return Page();
+    }
+
+    private async Task LoadAsync(CancellationToken ct)
+    {
+        Status = await enrolment.GetStatusAsync(CurrentUser(), ct);
+        SecurityKeys = await securityKeys.ListAsync(CurrentUser(), ct);
+    }
 
     private void Fail(string code)
     {

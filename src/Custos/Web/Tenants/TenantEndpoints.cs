@@ -1,4 +1,5 @@
 using Custos.Core.Common;
+using Custos.Core.Identity.SecurityKeys;
 using Custos.Core.Tenants;
 using Custos.Web.Identity;
 
@@ -20,10 +21,12 @@ public static class TenantEndpoints
             return Results.Ok(visible.Select(t => new TenantDto(t.Id.Value, t.Name, t.IsSensitive)));
         }).WithName("ListTenants");
 
-        api.MapGet("/{id:guid}", async (Guid id, HttpContext http, AccessPolicy policy, TenantAdministration tenants, CancellationToken ct) =>
+        api.MapGet("/{id:guid}", async (Guid id, HttpContext http, AccessPolicy policy, TenantAdministration tenants, TimeProvider time,
+            CancellationToken ct) =>
         {
             var access = await policy.ForUserAsync(http.Session()!.UserId, ct);
             var result = await tenants.GetAsync(access, new TenantId(id), http.Actor(), ct);
+            if (result.Succeeded && NeedsStepUp(http, time, result.Value!.Tenant.IsSensitive)) return StepUpRequired();
             return result.Succeeded
                 ? Results.Ok(new TenantDetailDto(id, result.Value!.Tenant.Name, result.Value.Tenant.IsSensitive,
                     result.Value.Projects.Select(p => new ProjectDto(p.Id.Value, p.Name, p.IsSensitive)).ToList()))
@@ -31,13 +34,29 @@ public static class TenantEndpoints
         }).WithName("GetTenant");
 
         api.MapGet("/{id:guid}/projects/{projectId:guid}", async (Guid id, Guid projectId, HttpContext http, AccessPolicy policy,
-            TenantAdministration tenants, CancellationToken ct) =>
+            TenantAdministration tenants, TimeProvider time, CancellationToken ct) =>
         {
             var access = await policy.ForUserAsync(http.Session()!.UserId, ct);
             var result = await tenants.GetProjectAsync(access, new TenantId(id), new ProjectId(projectId), http.Actor(), ct);
+            if (result.Succeeded)
+            {
+                // Reachable project, so its tenant is reachable too; a sensitive tenant makes all its projects sensitive.
+                var tenant = await tenants.GetAsync(access, new TenantId(id), http.Actor(), ct);
+                if (NeedsStepUp(http, time, result.Value!.IsSensitive || (tenant.Succeeded && tenant.Value!.Tenant.IsSensitive)))
+                    return StepUpRequired();
+            }
             return result.Succeeded ? Results.Ok(new ProjectDto(projectId, result.Value!.Name, result.Value.IsSensitive)) : NotFound();
         }).WithName("GetProject");
     }
+
+    /// <summary>
+    /// TOM 6.4: sensitive areas need a security-key proof from this session within the last 15 minutes. Checked only
+    /// after reachability, so an unreachable tenant still answers 404 and reveals nothing about its sensitivity.
+    /// </summary>
+    private static bool NeedsStepUp(HttpContext http, TimeProvider time, bool sensitive) =>
+        sensitive && !StepUp.IsFresh(http.Session()!, time);
+
+    private static IResult StepUpRequired() => Results.Problem(statusCode: 403, title: "Forbidden", detail: "step-up required");
 
     private static IResult NotFound() => Results.Problem(statusCode: 404, title: "Not found", detail: TenantAdministration.NotFound.Message);
 
