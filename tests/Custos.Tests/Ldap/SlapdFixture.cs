@@ -258,30 +258,9 @@ public sealed class SlapdFixture : IAsyncDisposable
     /// <summary>A CA and a server certificate for 127.0.0.1 and localhost, as an operator's internal CA would issue them.</summary>
     private static void WriteTls(string root)
     {
-        var now = DateTimeOffset.UtcNow;
-        using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var caRequest = new CertificateRequest("CN=Custos Directory Test CA", caKey, HashAlgorithmName.SHA256);
-        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
-        caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
-        caRequest.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(caRequest.PublicKey, false));
-        using var ca = caRequest.CreateSelfSigned(now.AddDays(-1), now.AddDays(2));
-
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256);
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddDnsName("localhost");
-        san.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(san.Build());
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
-        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ca, true, false));
-        using var cert = request.Create(ca, now.AddDays(-1), now.AddDays(2), RandomNumberGenerator.GetBytes(16));
-
         Directory.CreateDirectory(Path.Combine(root, "ca"));
         Directory.CreateDirectory(Path.Combine(root, "tls"));
-        File.WriteAllText(Path.Combine(root, "ca", "ca.pem"), ca.ExportCertificatePem() + "\n");
-        File.WriteAllText(Path.Combine(root, "tls", "cert.pem"), cert.ExportCertificatePem() + "\n" + ca.ExportCertificatePem() + "\n");
-        File.WriteAllText(Path.Combine(root, "tls", "key.pem"), key.ExportPkcs8PrivateKeyPem() + "\n");
+        TestPki.Write(Path.Combine(root, "ca", "ca.pem"), Path.Combine(root, "tls", "cert.pem"), Path.Combine(root, "tls", "key.pem"),
+            validDays: 2, caName: "Custos Directory Test CA");
     }
 }

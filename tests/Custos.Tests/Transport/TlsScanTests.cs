@@ -54,34 +54,11 @@ public sealed class TlsScanTests(ITestOutputHelper output)
         }
     }
 
-    /// <summary>A CA and a 90-day server certificate for localhost, as an operator's internal CA would issue it.</summary>
     private static (string Ca, string Cert, string Key) WriteTestPki(string dir)
     {
-        var now = DateTimeOffset.UtcNow;
-        using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var caRequest = new CertificateRequest("CN=Custos Test CA", caKey, HashAlgorithmName.SHA256);
-        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
-        caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
-        caRequest.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(caRequest.PublicKey, false));
-        using var caCert = caRequest.CreateSelfSigned(now.AddDays(-1), now.AddDays(365));
-
-        using var serverKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=localhost", serverKey, HashAlgorithmName.SHA256);
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddDnsName("localhost");
-        san.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(san.Build());
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
-        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(caCert, true, false));
-        request.CertificateExtensions.Add(CertificateRevocationListBuilder.BuildCrlDistributionPointExtension(["http://localhost/custos-test-ca.crl"]));
-        using var cert = request.Create(caCert, now.AddDays(-1), now.AddDays(90), RandomNumberGenerator.GetBytes(16));
-
         var paths = (Path.Combine(dir, "ca.pem"), Path.Combine(dir, "cert.pem"), Path.Combine(dir, "key.pem"));
-        File.WriteAllText(paths.Item1, caCert.ExportCertificatePem());
-        File.WriteAllText(paths.Item2, cert.ExportCertificatePem() + "\n" + caCert.ExportCertificatePem());
-        File.WriteAllText(paths.Item3, serverKey.ExportPkcs8PrivateKeyPem());
+        // 90 days: testssl flags certificates that expire within 30 days, or live longer than 398.
+        TestPki.Write(paths.Item1, paths.Item2, paths.Item3, validDays: 90);
         return paths;
     }
 
