@@ -26,6 +26,7 @@ public static class CoreServiceCollectionExtensions
             .AddSecondFactor()
             .AddSecurityKeys()
             .AddSingleton<AccessTokens>()
+            .AddSingleton<ChangePassword>()
             .AddSingleton<UserAdministration>()
             .AddSingleton<GroupAdministration>()
             .AddSingleton<Tenants.AccessPolicy>()
