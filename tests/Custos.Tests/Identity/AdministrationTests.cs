@@ -245,7 +245,7 @@ public sealed class AdministrationTests
         // Posting a form while locked (any protected page): the input is kept for after the unlock.
         using var post = await server.Client.PostAsync("/", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["note"] = "half-typed text", ["__af"] = AntiforgeryFrom(form),
+            ["note"] = "half-typed text", ["newPassword"] = "Typed-Secret-99", ["__af"] = AntiforgeryFrom(form),
         }));
         Assert.Equal(HttpStatusCode.Redirect, post.StatusCode);
         Assert.StartsWith("/unlock", post.Headers.Location!.OriginalString);
@@ -257,6 +257,7 @@ public sealed class AdministrationTests
         Assert.Equal(HttpStatusCode.OK, unlocked.StatusCode);
         Assert.Contains("name=\"note\" value=\"half-typed text\"", page);
         Assert.Contains("action=\"/\"", page);
+        Assert.DoesNotContain("Typed-Secret-99", page);
         Assert.Equal(HttpStatusCode.OK, (await server.Client.GetAsync("/")).StatusCode);
         Assert.Equal(1, await db.ScalarAsync("SELECT COUNT(*) FROM audit_events WHERE action = 'auth.unlock' AND outcome = 1"));
     }

@@ -18,12 +18,20 @@ public static class HeldForm
     {
         if (!context.Request.HasFormContentType) return;
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
-        var fields = form.Where(f => f.Key != "__af").ToDictionary(f => f.Key, f => f.Value.ToString());
+        var fields = form.Where(f => f.Key != "__af" && !IsSecret(f.Key)).ToDictionary(f => f.Key, f => f.Value.ToString());
         var json = JsonSerializer.Serialize(new Content(context.Request.Path + context.Request.QueryString, fields));
         if (json.Length > MaxBytes) return;
         var protector = Protector(context).ToTimeLimitedDataProtector();
         context.Response.Cookies.Append(CookieName, protector.Protect(json, TimeSpan.FromMinutes(15)), Options());
     }
+
+    // Secrets never travel in the cookie nor come back as hidden inputs in a page: the user types them again.
+    private static readonly string[] SecretMarkers = ["password", "secret", "code", "token", "key"];
+    private static readonly string[] SecretNames = ["current", "next", "repeat"];
+
+    internal static bool IsSecret(string field) =>
+        SecretNames.Contains(field, StringComparer.OrdinalIgnoreCase) ||
+        SecretMarkers.Any(m => field.Contains(m, StringComparison.OrdinalIgnoreCase));
 
     public static Content? Take(HttpContext context)
     {
