@@ -22,6 +22,7 @@ public static class CoreServiceCollectionExtensions
             .AddSingleton<FirstAdministratorSetup>()
             .AddSingleton<SignIn>()
             .AddDirectory()
+            .AddSingleton<PasswordProof>()
             .AddSingleton<Sessions>()
             .AddSecondFactor()
             .AddSecurityKeys()

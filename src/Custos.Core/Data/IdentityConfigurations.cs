@@ -54,6 +54,17 @@ internal sealed class SecurityKeyConfiguration : IEntityTypeConfiguration<Securi
     }
 }
 
+internal sealed class WebAuthnChallengeConfiguration : IEntityTypeConfiguration<WebAuthnChallenge>
+{
+    public void Configure(EntityTypeBuilder<WebAuthnChallenge> b)
+    {
+        b.HasKey(c => new { c.SessionId, c.Ceremony });
+        b.Property(c => c.Ceremony).HasMaxLength(20);
+        b.HasIndex(c => c.ExpiresAt);
+        b.HasOne<UserSession>().WithMany().HasForeignKey(c => c.SessionId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
 internal sealed class AccessTokenConfiguration : IEntityTypeConfiguration<AccessToken>
 {
     public void Configure(EntityTypeBuilder<AccessToken> b)

@@ -13,6 +13,8 @@ public sealed class User
     public bool IsEnabled { get; set; } = true;
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? DisabledAt { get; set; }
+    /// <summary>Disabled by an administrator (not by the directory sync), so a sync never enables the user again.</summary>
+    public bool DisabledByAdministrator { get; set; }
 
     /// <summary>Set for users that come from the directory (LDAP/AD): they log in by binding there.</summary>
     public string? DirectoryDn { get; set; }
@@ -99,6 +101,15 @@ public sealed class RecoveryCode
     public required byte[] CodeHash { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? UsedAt { get; set; }
+}
+
+/// <summary>The options of a begun WebAuthn ceremony, kept in the database so that any node can finish it.</summary>
+public sealed class WebAuthnChallenge
+{
+    public Guid SessionId { get; set; }
+    public required string Ceremony { get; set; }
+    public required string OptionsJson { get; set; }
+    public DateTimeOffset ExpiresAt { get; set; }
 }
 
 /// <summary>A registered security key (WebAuthn credential).</summary>

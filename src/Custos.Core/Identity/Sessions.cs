@@ -57,15 +57,12 @@ public sealed class Sessions(IDbContextFactory<CustosDbContext> dbFactory, Audit
     }
 
     /// <summary>Re-opens an idle-locked session after the user proved it is still them (password again).</summary>
-    public async Task<bool> UnlockAsync(SessionPrincipal principal, string password, Actor actor, PasswordHasher hasher,
-        Ldap.DirectoryAuthenticator directory, CancellationToken ct = default)
+    public async Task<bool> UnlockAsync(SessionPrincipal principal, string password, Actor actor, PasswordProof proof,
+        CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var user = await db.Users.AsNoTracking().SingleAsync(u => u.Id == principal.UserId, ct);
-        // Directory users prove the password to the directory, as at login.
-        var ok = password.Length <= options.PasswordPolicy.MaximumLength && (user.DirectoryDn is null
-            ? hasher.Verify(password, user.PasswordHash) != PasswordCheck.Invalid
-            : await directory.BindAsync(user.DirectoryDn, password, ct) == Ldap.DirectoryBindResult.Accepted);
+        var ok = await proof.VerifyAsync(user, password, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         if (ok)
         {

@@ -91,6 +91,7 @@ public sealed class UserAdministration(
         db.UserRoles.RemoveRange(roles);
         user.IsEnabled = false;
         user.DisabledAt = now;
+        user.DisabledByAdministrator = true;
         var report = new OffboardingReport(user.UserName, now, sessions, tokens, groups, roles.Select(r => r.Role).ToList(), reachable,
             RevealedCredentials: []);
         await audit.CommitAsync(db, tx, new AuditEntry(actor.Name, "user.disable", Target: $"user:{user.UserName}", ClientAddress: actor.ClientAddress,
@@ -108,6 +109,7 @@ public sealed class UserAdministration(
         {
             u.IsEnabled = true;
             u.DisabledAt = null;
+            u.DisabledByAdministrator = false;
             u.FailedLogins = 0;
             u.LockedUntil = null;
         }, ct);

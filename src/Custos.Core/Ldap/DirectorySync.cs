@@ -15,7 +15,7 @@ public sealed record DirectorySyncSummary(
     public override string ToString() =>
         $"{DirectoryUsers} directory users: {Created} created, {Updated} updated, {Enabled} re-enabled, {Disabled} disabled; " +
         $"memberships +{MembershipsAdded} -{MembershipsRemoved}; {GroupsCreated} groups created; " +
-        $"{Skipped.Count} skipped, {Conflicts.Count} conflicts with local users";
+        $"{Skipped.Count} skipped, {Conflicts.Count} conflicts";
 }
 
 /// <summary>
@@ -100,6 +100,12 @@ public sealed class DirectorySync(IDbContextFactory<CustosDbContext> dbFactory, 
                     user.DirectoryDn = entry.Dn;
                     user.DisplayName = entry.DisplayName;
                     updated++;
+                }
+                if (!user.IsEnabled && user.DisabledByAdministrator)
+                {
+                    // An administrator's offboarding outranks the directory: only an administrator enables the user again.
+                    conflicts.Add($"{entry.UserName}: disabled by an administrator and left disabled");
+                    continue;
                 }
                 if (!user.IsEnabled)
                 {

@@ -421,6 +421,10 @@ namespace Custos.Storage.Postgres.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("disabled_at");
 
+                    b.Property<bool>("DisabledByAdministrator")
+                        .HasColumnType("boolean")
+                        .HasColumnName("disabled_by_administrator");
+
                     b.Property<string>("DisplayName")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -562,6 +566,35 @@ namespace Custos.Storage.Postgres.Migrations
                         .HasDatabaseName("ix_user_sessions_user_id");
 
                     b.ToTable("user_sessions", (string)null);
+                });
+
+            modelBuilder.Entity("Custos.Core.Identity.WebAuthnChallenge", b =>
+                {
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("session_id");
+
+                    b.Property<string>("Ceremony")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("ceremony");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("OptionsJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("options_json");
+
+                    b.HasKey("SessionId", "Ceremony")
+                        .HasName("pk_web_authn_challenges");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_web_authn_challenges_expires_at");
+
+                    b.ToTable("web_authn_challenges", (string)null);
                 });
 
             modelBuilder.Entity("Custos.Core.Keys.KeyringState", b =>
@@ -964,6 +997,16 @@ namespace Custos.Storage.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_user_sessions_users_user_id");
+                });
+
+            modelBuilder.Entity("Custos.Core.Identity.WebAuthnChallenge", b =>
+                {
+                    b.HasOne("Custos.Core.Identity.UserSession", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_web_authn_challenges_user_sessions_session_id");
                 });
 
             modelBuilder.Entity("Custos.Core.Keys.TenantDataKey", b =>

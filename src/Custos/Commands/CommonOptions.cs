@@ -23,6 +23,14 @@ public static class CommonOptions
 
     public static string? DatabaseValue(string? option) => option ?? Environment.GetEnvironmentVariable("CUSTOS_DB");
 
+    /// <summary>The password policy every node and command applies: the flag, else CUSTOS_PASSWORD_POLICY, else the TOM's.</summary>
+    public static Core.Identity.PasswordPolicy PasswordPolicyValue(string? option = null)
+    {
+        var name = option ?? Environment.GetEnvironmentVariable("CUSTOS_PASSWORD_POLICY");
+        return Core.Identity.PasswordPolicy.FromName(name) ?? throw new CommandException(
+            $"Unknown password policy '{name}'. Known: {string.Join(", ", Core.Identity.PasswordPolicy.All.Select(p => p.Name))}.");
+    }
+
     /// <summary>The same services `serve` uses, without the web host, for commands that work on the data directly.</summary>
     public static ServiceProvider LocalServices(string? dataOption, string? dbOption)
     {
@@ -35,7 +43,7 @@ public static class CommonOptions
             .AddCustosDatabase(database)
             .AddAudit()
             .AddKeys(data.KeysDirectory)
-            .AddIdentity();
+            .AddIdentity(new Core.Identity.IdentityOptions { PasswordPolicy = PasswordPolicyValue() });
         return services.BuildServiceProvider();
     }
 

@@ -16,6 +16,11 @@ public static class ServeCommand
         var bind = new Option<string>("--bind") { Description = "Address to listen on.", DefaultValueFactory = _ => "127.0.0.1" };
         var cert = new Option<string?>("--cert") { Description = "TLS certificate (PEM); default: a self-signed one for localhost in the data directory." };
         var key = new Option<string?>("--key") { Description = "Private key of --cert (PEM)." };
+        var passwordPolicy = new Option<string?>("--password-policy")
+        {
+            Description = "Password rule: 'tom' (default: 11 characters with upper, lower case and digits) or " +
+                "'length-and-blocklist' (12 characters, no composition rules); or CUSTOS_PASSWORD_POLICY.",
+        };
         foreach (var port in new[] { httpsPort, httpPort })
             port.Validators.Add(r =>
             {
@@ -31,10 +36,20 @@ public static class ServeCommand
 
         var command = new Command("serve", "Run the Custos server (HTTPS), creating the data directory on first run.")
         {
-            data, db, httpsPort, httpPort, bind, cert, key,
+            data, db, httpsPort, httpPort, bind, cert, key, passwordPolicy,
         };
         command.SetAction(async (parse, ct) =>
         {
+            Core.Identity.PasswordPolicy policy;
+            try
+            {
+                policy = CommonOptions.PasswordPolicyValue(parse.GetValue(passwordPolicy));
+            }
+            catch (CommandException e)
+            {
+                await error.WriteLineAsync($"custos: {e.Message}");
+                return CustosCommandLine.UsageError;
+            }
             var options = new ServeOptions
             {
                 DataDirectory = DataDirectory.Resolve(parse.GetValue(data)),
@@ -44,6 +59,7 @@ public static class ServeCommand
                 Bind = IPAddress.Parse(parse.GetValue(bind)!),
                 CertificatePath = parse.GetValue(cert),
                 CertificateKeyPath = parse.GetValue(key),
+                Identity = new Core.Identity.IdentityOptions { PasswordPolicy = policy },
             };
             CustosHost host;
             try

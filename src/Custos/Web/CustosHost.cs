@@ -179,9 +179,8 @@ public sealed class CustosHost : IAsyncDisposable
         var app = builder.Build();
         app.UseMiddleware<TransportSecurityMiddleware>(options.HttpsPort);
         app.UseMiddleware<RequestLimitsMiddleware>(options.MaxRequestBodyBytes);
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
         app.UseRequestLocalization(Localization.CultureSettings.Configure);
+        app.UseErrorPages();
         app.UseStaticFiles();
         app.UseRouting();
         app.UseAuthentication();
@@ -192,6 +191,7 @@ public sealed class CustosHost : IAsyncDisposable
         app.MapAuditEndpoints();
         app.MapTenantEndpoints();
         app.MapSecurityKeyEndpoints();
+        app.MapPasswordStrengthEndpoint();
         app.MapOpenApi().RequireAuthorization();
         return app;
     }

@@ -63,6 +63,7 @@ public sealed partial class SecurityKeyTests
         var neverProject = await Get($"/api/v1/tenants/{vault}/projects/{v1}");
         Assert.Equal(HttpStatusCode.Forbidden, never.Status);
         Assert.Equal("step-up required", JsonDocument.Parse(never.Body).RootElement.GetProperty("detail").GetString());
+        Assert.Equal("/account/step-up?returnUrl=%2F", JsonDocument.Parse(never.Body).RootElement.GetProperty("stepUpUrl").GetString());
         Assert.Equal(HttpStatusCode.Forbidden, neverProject.Status);
         Assert.Equal("step-up required", JsonDocument.Parse(neverProject.Body).RootElement.GetProperty("detail").GetString());
         // Not sensitive: no step-up needed. Unreachable: 404 as always, whether sensitive or not.

@@ -100,4 +100,31 @@ public sealed class DirectoryLoginTests
         using var localAgain = await TestServer.LoginAsync(server.NewBrowser(out _), "lena", "Local-Password-42");
         Assert.Equal(HttpStatusCode.Redirect, localAgain.StatusCode);
     }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Both), MemberType = typeof(TestDatabase))]
+    public async Task SecondFactor_DirectoryUser_ManagesItWithTheDirectoryPassword(string kind)
+    {
+        await using var db = await TestDatabase.CreateAsync(kind);
+        await using var ldap = await SlapdFixture.StartAsync();
+        await using var server = await TestServer.StartAsync(db);
+        await ConfigureAsync(db, ldap);
+        await SyncOkAsync(db);
+        using (var login = await server.LoginAsync("carol", SlapdFixture.PasswordOf("carol")))
+            Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+        using (var enrolled = await server.EnrolTotpAsync())
+            Assert.Equal(HttpStatusCode.OK, enrolled.StatusCode);
+
+        // The local hash of a directory user is unusable: only the directory's password proves it is them.
+        using var wrong = await server.PostFormAsync("/account/security", new Dictionary<string, string> { ["password"] = "Wrong-Password-1" },
+            "/account/security?handler=remove");
+        Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
+        Assert.NotNull((await UserAsync(db, "carol"))!.TotpConfirmedAt);
+        using var removed = await server.PostFormAsync("/account/security",
+            new Dictionary<string, string> { ["password"] = SlapdFixture.PasswordOf("carol") }, "/account/security?handler=remove");
+
+        Assert.True(removed.IsSuccessStatusCode, $"status {(int)removed.StatusCode}");
+        Assert.Null((await UserAsync(db, "carol"))!.TotpConfirmedAt);
+        Assert.Equal(1, await db.ScalarAsync("SELECT COUNT(*) FROM audit_events WHERE action = 'auth.totp.remove' AND outcome = 1"));
+    }
 }

@@ -162,6 +162,34 @@ public sealed class DirectorySyncTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Both), MemberType = typeof(TestDatabase))]
+    public async Task Sync_UserOffboardedByAdministrator_StaysDisabledWithoutGroups(string kind)
+    {
+        await using var db = await TestDatabase.CreateAsync(kind);
+        await using var ldap = await SlapdFixture.StartAsync();
+        await InitialiseAsync(db);
+        await ConfigureAsync(db, ldap);
+        await SyncOkAsync(db);
+        var disable = await Cli.RunAsync(["user", "disable", "carol", .. Cli.DatabaseArgs(db)]);
+        Assert.True(disable.ExitCode == 0, disable.Error);
+
+        // Still enabled and in the mapped group in the directory: the administrator's offboarding wins anyway.
+        var result = await SyncAsync(db);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("carol: disabled by an administrator", result.Output);
+        Assert.False((await UserAsync(db, "carol"))!.IsEnabled);
+        Assert.DoesNotContain("carol", (await MembershipsAsync(db))["Staff"]);
+        Assert.Equal(0, await db.ScalarAsync("SELECT COUNT(*) FROM audit_events WHERE action = 'directory.user.enable'"));
+
+        var enable = await Cli.RunAsync(["user", "enable", "carol", .. Cli.DatabaseArgs(db)]);
+        Assert.True(enable.ExitCode == 0, enable.Error);
+        await SyncOkAsync(db);
+        Assert.True((await UserAsync(db, "carol"))!.IsEnabled);
+        Assert.Contains("carol", (await MembershipsAsync(db))["Staff"]);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Both), MemberType = typeof(TestDatabase))]
     public async Task Sync_LocalUserWithDirectoryName_LeftAlone(string kind)
     {
         await using var db = await TestDatabase.CreateAsync(kind);
@@ -178,6 +206,25 @@ public sealed class DirectorySyncTests
         Assert.Null(carol.DirectoryDn);
         Assert.Equal(local.PasswordHash, carol.PasswordHash);
         Assert.DoesNotContain("carol", (await MembershipsAsync(db))["Staff"]);
+    }
+
+    [Fact]
+    public async Task Sync_MappingOnOuterGroup_ReachesMembersOfNestedGroupsEvenInACycle()
+    {
+        await using var db = await TestDatabase.CreateAsync(TestDatabase.Sqlite);
+        await using var ldap = await SlapdFixture.StartAsync();
+        await InitialiseAsync(db);
+        // company > departments > staff (carol, dave); departments also names company back: a cycle must not hang the sync.
+        var departments = ldap.AddGroup("departments", SlapdFixture.StaffDn);
+        var company = ldap.AddGroup("company", departments);
+        ldap.Modify(departments, System.DirectoryServices.Protocols.DirectoryAttributeOperation.Add, "member", company);
+        Assert.Equal(0, (await RunAsync([.. ConfigureArgs(db, ldap), "--map", $"{company}=Everyone"])).ExitCode);
+
+        await SyncOkAsync(db);
+
+        var groups = await MembershipsAsync(db);
+        Assert.Equal(["carol", "dave"], groups["Everyone"]);
+        Assert.Equal(["carol", "dave"], groups["Staff"]);
     }
 
     [Fact]

@@ -122,6 +122,19 @@ public sealed class SlapdFixture : IAsyncDisposable
         Modify(DnOf(uid), DirectoryAttributeOperation.Replace, "pwdAccountLockedTime");
     }
 
+    /// <summary>Adds a group whose members are the given DNs (people or other groups); returns its DN.</summary>
+    public string AddGroup(string cn, params string[] memberDns)
+    {
+        var dn = $"cn={cn},ou=Groups,{BaseDn}";
+        using var admin = ConnectAsAdmin();
+        var request = new AddRequest(dn);
+        request.Attributes.Add(new DirectoryAttribute("objectClass", "groupOfNames"));
+        request.Attributes.Add(new DirectoryAttribute("cn", cn));
+        request.Attributes.Add(new DirectoryAttribute("member", memberDns));
+        admin.SendRequest(request);
+        return dn;
+    }
+
     public void SetGroupMembers(string groupDn, params string[] uids) =>
         Modify(groupDn, DirectoryAttributeOperation.Replace, "member", [.. uids.Select(DnOf)]);
 

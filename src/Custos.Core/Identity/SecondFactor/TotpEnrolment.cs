@@ -27,7 +27,7 @@ public sealed record TotpStatus(bool Enabled, DateTimeOffset? EnabledAt, bool Se
 /// </remarks>
 public sealed class TotpEnrolment(
     IDbContextFactory<CustosDbContext> dbFactory, TotpSeedCipher seeds, TotpVerifier verifier, AuditLog audit,
-    PasswordHasher hasher, IdentityOptions options, TimeProvider time)
+    PasswordProof proof, TimeProvider time)
 {
     public const string Issuer = "Custos";
 
@@ -51,7 +51,7 @@ public sealed class TotpEnrolment(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var user = await db.Users.SingleAsync(u => u.Id == userId, ct);
         var replacing = user.TotpConfirmedAt is not null;
-        if (replacing && !PasswordMatches(user, currentPassword))
+        if (replacing && !await proof.VerifyAsync(user, currentPassword, ct))
         {
             await audit.RecordAsync(db, Entry(actor, user, "auth.totp.begin", AuditOutcome.Failure, ("reason", "wrong-password")), ct);
             return SecondFactorErrors.PasswordWrong;
@@ -129,7 +129,7 @@ public sealed class TotpEnrolment(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var user = await db.Users.SingleAsync(u => u.Id == userId, ct);
         if (user.TotpSecret is null) return SecondFactorErrors.TotpNotEnabled;
-        if (!PasswordMatches(user, currentPassword))
+        if (!await proof.VerifyAsync(user, currentPassword, ct))
         {
             await audit.RecordAsync(db, Entry(actor, user, "auth.totp.remove", AuditOutcome.Failure, ("reason", "wrong-password")), ct);
             return SecondFactorErrors.PasswordWrong;
@@ -178,10 +178,6 @@ public sealed class TotpEnrolment(
             CryptographicOperations.ZeroMemory(seed);
         }
     }
-
-    private bool PasswordMatches(User user, string? password) =>
-        password is not null && password.Length <= options.PasswordPolicy.MaximumLength
-        && hasher.Verify(password, user.PasswordHash) != PasswordCheck.Invalid;
 
     internal static string Reason(TotpOutcome outcome) => outcome == TotpOutcome.Replayed ? "replayed" : "wrong-code";
 

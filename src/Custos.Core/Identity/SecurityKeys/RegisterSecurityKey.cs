@@ -13,8 +13,8 @@ namespace Custos.Core.Identity.SecurityKeys;
 /// for navigator.credentials.create, <see cref="FinishAsync"/> verifies the browser's answer against them and stores the key.
 /// </summary>
 public sealed class RegisterSecurityKey(
-    IDbContextFactory<CustosDbContext> dbFactory, SecurityKeyChallenges challenges, AuditLog audit, PasswordHasher hasher,
-    IdentityOptions options, TimeProvider time)
+    IDbContextFactory<CustosDbContext> dbFactory, SecurityKeyChallenges challenges, AuditLog audit, PasswordProof proof,
+    TimeProvider time)
 {
     private const string Action = "auth.security-key.register";
     public const int MaxNameLength = 100;
@@ -43,7 +43,7 @@ public sealed class RegisterSecurityKey(
             AttestationPreference = AttestationConveyancePreference.None,
         });
         var json = createOptions.ToJson();
-        challenges.Put(session.SessionId, SecurityKeyCeremony.Register, json);
+        await challenges.PutAsync(session.SessionId, SecurityKeyCeremony.Register, json, ct);
         return json;
     }
 
@@ -57,12 +57,12 @@ public sealed class RegisterSecurityKey(
         if (session.SecondFactorPending || session.IsToken) return SecurityKeyErrors.WrongState;
         name = name?.Trim();
         if (string.IsNullOrEmpty(name) || name.Length > MaxNameLength) return SecurityKeyErrors.NameInvalid;
-        var optionsJson = challenges.Take(session.SessionId, SecurityKeyCeremony.Register);
+        var optionsJson = await challenges.TakeAsync(session.SessionId, SecurityKeyCeremony.Register, ct);
         if (optionsJson is null) return SecurityKeyErrors.ChallengeMissing;
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var user = await db.Users.AsNoTracking().SingleAsync(u => u.Id == session.UserId, ct);
-        if (password is null || password.Length > options.PasswordPolicy.MaximumLength || hasher.Verify(password, user.PasswordHash) == PasswordCheck.Invalid)
+        if (!await proof.VerifyAsync(user, password, ct))
         {
             await audit.RecordAsync(db, Entry(actor, user, AuditOutcome.Failure, ("reason", "wrong-password")), ct);
             return SecurityKeyErrors.PasswordWrong;

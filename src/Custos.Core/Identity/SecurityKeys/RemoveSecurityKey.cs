@@ -7,7 +7,7 @@ namespace Custos.Core.Identity.SecurityKeys;
 
 /// <summary>Removes one of the user's own security keys; needs the password, and refuses an administrator's last second factor.</summary>
 public sealed class RemoveSecurityKey(
-    IDbContextFactory<CustosDbContext> dbFactory, AuditLog audit, PasswordHasher hasher, IdentityOptions options)
+    IDbContextFactory<CustosDbContext> dbFactory, AuditLog audit, PasswordProof proof)
 {
     private const string Action = "auth.security-key.remove";
 
@@ -17,7 +17,7 @@ public sealed class RemoveSecurityKey(
         var user = await db.Users.AsNoTracking().SingleAsync(u => u.Id == userId, ct);
         var key = await db.SecurityKeys.SingleOrDefaultAsync(k => k.Id == keyId && k.UserId == userId, ct);
         if (key is null) return SecurityKeyErrors.NotFound;
-        if (password is null || password.Length > options.PasswordPolicy.MaximumLength || hasher.Verify(password, user.PasswordHash) == PasswordCheck.Invalid)
+        if (!await proof.VerifyAsync(user, password, ct))
         {
             await audit.RecordAsync(db, Entry(actor, user, key, AuditOutcome.Failure, "wrong-password"), ct);
             return SecurityKeyErrors.PasswordWrong;

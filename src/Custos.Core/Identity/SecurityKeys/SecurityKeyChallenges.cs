@@ -1,5 +1,6 @@
 using Custos.Core.Common;
-using Microsoft.Extensions.Caching.Memory;
+using Custos.Core.Data;
+using Microsoft.EntityFrameworkCore;
 
 namespace Custos.Core.Identity.SecurityKeys;
 
@@ -13,38 +14,37 @@ public enum SecurityKeyCeremony
 /// <summary>
 /// The options of a begun WebAuthn ceremony, kept on the server until the browser answers, so the challenge it must sign
 /// cannot be chosen by the client. One per session and ceremony; taking it removes it, so each challenge verifies once.
+/// In the database rather than in memory, so the answer may reach any node.
 /// </summary>
-/// <remarks>
-/// In memory, so the answer must reach the node that issued the challenge: with several nodes, route by session
-/// (sticky sessions) or move this to a shared store. A lost challenge only means the user presses the button again.
-/// </remarks>
-public sealed class SecurityKeyChallenges(TimeProvider time) : IDisposable
+public sealed class SecurityKeyChallenges(IDbContextFactory<CustosDbContext> dbFactory, TimeProvider time)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(5);
 
-    // Bounded, so that a flood of begun ceremonies cannot grow memory without limit; each entry counts as one.
-    private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = 10_000 });
-
-    private sealed record Pending(string OptionsJson, DateTimeOffset ExpiresAt);
-
-    public void Put(Guid sessionId, SecurityKeyCeremony ceremony, string optionsJson)
+    public async Task PutAsync(Guid sessionId, SecurityKeyCeremony ceremony, string optionsJson, CancellationToken ct = default)
     {
-        using var entry = _cache.CreateEntry(Key(sessionId, ceremony));
-        entry.Value = new Pending(optionsJson, time.GetUtcNow() + Lifetime);
-        entry.Size = 1;
-        // The cache's own clock only frees memory; the expiry that counts is checked against the injected time below.
-        entry.AbsoluteExpirationRelativeToNow = Lifetime;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var now = time.StoredNow();
+        var name = ceremony.ToString();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // A new ceremony replaces the session's earlier one; expired ones of any session go with it, which bounds the table.
+        await db.WebAuthnChallenges.Where(c => (c.SessionId == sessionId && c.Ceremony == name) || c.ExpiresAt <= now)
+            .ExecuteDeleteAsync(ct);
+        db.WebAuthnChallenges.Add(new WebAuthnChallenge { SessionId = sessionId, Ceremony = name, OptionsJson = optionsJson, ExpiresAt = now + Lifetime });
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
     }
 
-    public string? Take(Guid sessionId, SecurityKeyCeremony ceremony)
+    /// <summary>The ceremony's options, or null when none is pending, it expired, or a parallel request took it first.</summary>
+    public async Task<string?> TakeAsync(Guid sessionId, SecurityKeyCeremony ceremony, CancellationToken ct = default)
     {
-        var key = Key(sessionId, ceremony);
-        if (!_cache.TryGetValue(key, out Pending? pending) || pending is null) return null;
-        _cache.Remove(key);
-        return pending.ExpiresAt > time.GetUtcNow() ? pending.OptionsJson : null;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var name = ceremony.ToString();
+        var pending = await db.WebAuthnChallenges.AsNoTracking().SingleOrDefaultAsync(c => c.SessionId == sessionId && c.Ceremony == name, ct);
+        if (pending is null) return null;
+        // Only the request whose delete removed the row may use it: two answers to one challenge never both verify.
+        var taken = await db.WebAuthnChallenges
+            .Where(c => c.SessionId == sessionId && c.Ceremony == name && c.OptionsJson == pending.OptionsJson)
+            .ExecuteDeleteAsync(ct);
+        return taken == 1 && pending.ExpiresAt > time.StoredNow() ? pending.OptionsJson : null;
     }
-
-    private static string Key(Guid sessionId, SecurityKeyCeremony ceremony) => $"{sessionId:N}:{ceremony}";
-
-    public void Dispose() => _cache.Dispose();
 }

@@ -29,7 +29,7 @@ public sealed class UseSecurityKey(
             UserVerification = UserVerificationRequirement.Preferred,
         });
         var json = assertionOptions.ToJson();
-        challenges.Put(session.SessionId, ceremony, json);
+        await challenges.PutAsync(session.SessionId, ceremony, json, ct);
         return json;
     }
 
@@ -37,7 +37,7 @@ public sealed class UseSecurityKey(
         AuthenticatorAssertionRawResponse? response, Actor actor, CancellationToken ct = default)
     {
         if (!InRightState(session, ceremony)) return SecurityKeyErrors.WrongState;
-        var optionsJson = challenges.Take(session.SessionId, ceremony);
+        var optionsJson = await challenges.TakeAsync(session.SessionId, ceremony, ct);
         if (optionsJson is null) return SecurityKeyErrors.ChallengeMissing;
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);

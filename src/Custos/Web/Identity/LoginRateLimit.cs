@@ -19,11 +19,14 @@ public static class LoginRateLimit
                 ? RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                     _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 })
                 : RateLimitPartition.GetNoLimiter("read"));
+            o.AddPolicy(PasswordStrengthEndpoint.RateLimitPolicy, context => RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = PasswordStrengthEndpoint.RequestsPerMinutePerAddress, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
             o.OnRejected = (context, ct) =>
             {
                 context.HttpContext.Response.Headers.RetryAfter = "60";
-                return new ValueTask(Results.Problem(statusCode: 429, title: "Too many login attempts",
-                    detail: "Too many login attempts from this address; wait a minute.").ExecuteAsync(context.HttpContext));
+                return new ValueTask(Results.Problem(statusCode: 429, title: "Too many requests",
+                    detail: "Too many attempts from this address; wait a minute.").ExecuteAsync(context.HttpContext));
             };
         });
 }

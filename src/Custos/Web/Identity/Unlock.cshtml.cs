@@ -7,7 +7,7 @@ namespace Custos.Web.Identity;
 
 /// <summary>The idle lock (TOM 6.8): after inactivity the session stays but needs the password again.</summary>
 [Authorize(Policy = Policies.IdleLocked)]
-public sealed class UnlockModel(Sessions sessions, PasswordHasher hasher, Core.Ldap.DirectoryAuthenticator directory) : PageModel
+public sealed class UnlockModel(Sessions sessions, PasswordProof proof) : PageModel
 {
     public string ReturnUrl { get; private set; } = "/";
     public bool Failed { get; private set; }
@@ -18,7 +18,7 @@ public sealed class UnlockModel(Sessions sessions, PasswordHasher hasher, Core.L
     public async Task<IActionResult> OnPostAsync(string? password, string? returnUrl, CancellationToken ct)
     {
         ReturnUrl = LoginModel.SafeReturnUrl(returnUrl);
-        if (!await sessions.UnlockAsync(HttpContext.Session()!, password ?? "", HttpContext.Actor(), hasher, directory, ct))
+        if (!await sessions.UnlockAsync(HttpContext.Session()!, password ?? "", HttpContext.Actor(), proof, ct))
         {
             Failed = true;
             Response.StatusCode = StatusCodes.Status401Unauthorized;

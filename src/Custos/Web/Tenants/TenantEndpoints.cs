@@ -26,7 +26,7 @@ public static class TenantEndpoints
         {
             var access = await policy.ForUserAsync(http.Session()!.UserId, ct);
             var result = await tenants.GetAsync(access, new TenantId(id), http.Actor(), ct);
-            if (result.Succeeded && NeedsStepUp(http, time, result.Value!.Tenant.IsSensitive)) return StepUpRequired();
+            if (result.Succeeded && StepUpResults.Needed(http, time, result.Value!.Tenant.IsSensitive)) return StepUpResults.Required();
             return result.Succeeded
                 ? Results.Ok(new TenantDetailDto(id, result.Value!.Tenant.Name, result.Value.Tenant.IsSensitive,
                     result.Value.Projects.Select(p => new ProjectDto(p.Id.Value, p.Name, p.IsSensitive)).ToList()))
@@ -42,21 +42,12 @@ public static class TenantEndpoints
             {
                 // Reachable project, so its tenant is reachable too; a sensitive tenant makes all its projects sensitive.
                 var tenant = await tenants.GetAsync(access, new TenantId(id), http.Actor(), ct);
-                if (NeedsStepUp(http, time, result.Value!.IsSensitive || (tenant.Succeeded && tenant.Value!.Tenant.IsSensitive)))
-                    return StepUpRequired();
+                if (StepUpResults.Needed(http, time, result.Value!.IsSensitive || (tenant.Succeeded && tenant.Value!.Tenant.IsSensitive)))
+                    return StepUpResults.Required();
             }
             return result.Succeeded ? Results.Ok(new ProjectDto(projectId, result.Value!.Name, result.Value.IsSensitive)) : NotFound();
         }).WithName("GetProject");
     }
-
-    /// <summary>
-    /// TOM 6.4: sensitive areas need a security-key proof from this session within the last 15 minutes. Checked only
-    /// after reachability, so an unreachable tenant still answers 404 and reveals nothing about its sensitivity.
-    /// </summary>
-    private static bool NeedsStepUp(HttpContext http, TimeProvider time, bool sensitive) =>
-        sensitive && !StepUp.IsFresh(http.Session()!, time);
-
-    private static IResult StepUpRequired() => Results.Problem(statusCode: 403, title: "Forbidden", detail: "step-up required");
 
     private static IResult NotFound() => Results.Problem(statusCode: 404, title: "Not found", detail: TenantAdministration.NotFound.Message);
 
