@@ -108,7 +108,13 @@ public sealed class FirstRunJourneyTests(ITestOutputHelper output)
         // 2. Become the administrator.
         await page.Locator("#userName").FillAsync(UserName);
         await page.Locator("#displayName").FillAsync(DisplayName);
+        // The strength meter judges while typing: a German word with digits is weak, the real password strong.
+        await page.Locator("#password").PressSequentiallyAsync("Sommerferien2024");
+        await page.Locator("#password-strength-text").Filter(new() { HasTextString = "too common" }).WaitForAsync();
+        Assert.True(await page.Locator("#password-strength meter").EvaluateAsync<double>("m => m.value") < 2);
         await page.Locator("#password").FillAsync(Password);
+        await page.Locator("#password").PressAsync("End");
+        await page.Locator("#password-strength[data-acceptable=true]").WaitForAsync();
         await page.Locator("#passwordRepeat").FillAsync(Password);
         response = await SubmitAsync(page, page.Locator("main form button[type=submit]"));
         await AssertPageAsync(page, response, 200, "/login", "Log in");
