@@ -34,6 +34,14 @@ public sealed class CustosDbContext(DbContextOptions<CustosDbContext> options) :
     public DbSet<Project> Projects => Set<Project>();
     public DbSet<TenantGrant> TenantGrants => Set<TenantGrant>();
     public DbSet<Ldap.DirectorySettings> DirectorySettings => Set<Ldap.DirectorySettings>();
+    public DbSet<Vault.VaultFolder> VaultFolders => Set<Vault.VaultFolder>();
+    public DbSet<Vault.VaultEntry> VaultEntries => Set<Vault.VaultEntry>();
+    public DbSet<Vault.VaultEntryVersion> VaultEntryVersions => Set<Vault.VaultEntryVersion>();
+    public DbSet<Vault.VaultAttachment> VaultAttachments => Set<Vault.VaultAttachment>();
+    public DbSet<Vault.VaultGrant> VaultGrants => Set<Vault.VaultGrant>();
+    public DbSet<Vault.VaultAccessRequest> VaultAccessRequests => Set<Vault.VaultAccessRequest>();
+    public DbSet<Vault.VaultReveal> VaultReveals => Set<Vault.VaultReveal>();
+    public DbSet<Vault.VaultNotification> VaultNotifications => Set<Vault.VaultNotification>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

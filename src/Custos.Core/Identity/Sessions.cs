@@ -17,6 +17,11 @@ public sealed record SessionPrincipal(Guid SessionId, UserId UserId, string User
     public DateTimeOffset? SteppedUpAt { get; init; }
     /// <summary>Authenticated by a personal access token rather than a browser session.</summary>
     public bool IsToken { get; init; }
+    /// <summary>A token's scopes; null for a browser session, which may do whatever its user may.</summary>
+    public IReadOnlySet<string>? TokenScopes { get; init; }
+
+    /// <summary>A browser session always; a token only with the scope.</summary>
+    public bool HasScope(string scope) => TokenScopes is null || TokenScopes.Contains(scope);
 
     public string ActorName => $"user:{UserName}";
     public bool IsInRole(string role) => Roles.Contains(role);

@@ -10,7 +10,8 @@ public sealed record UserSummary(UserId Id, string UserName, string DisplayName,
 
 /// <summary>What a leaver could reach, so that access can be reviewed and credentials rotated (TOM 6.1).</summary>
 public sealed record OffboardingReport(string UserName, DateTimeOffset DisabledAt, int SessionsRevoked, int TokensRevoked,
-    IReadOnlyList<string> Groups, IReadOnlyList<string> Roles, IReadOnlyList<ReachableScope> Reachable, IReadOnlyList<string> RevealedCredentials);
+    IReadOnlyList<string> Groups, IReadOnlyList<string> Roles, IReadOnlyList<ReachableScope> Reachable, IReadOnlyList<string> VaultFolders,
+    IReadOnlyList<string> RevealedCredentials);
 
 public sealed record ReachableScope(string Tenant, string? Project, string ThroughGroup);
 
@@ -85,6 +86,8 @@ public sealed class UserAdministration(
                                where m.UserId == user.Id
                                orderby t.Name
                                select new ReachableScope(t.Name, p == null ? null : p.Name, g.Name)).ToListAsync(ct);
+        var folders = await Vault.OffboardingCredentials.GrantedFoldersAsync(db, user.Id, ct);
+        var revealed = await Vault.OffboardingCredentials.MarkRevealedForRotationAsync(db, user.Id, user.UserName, now, ct);
         var sessions = await db.UserSessions.Where(s => s.UserId == user.Id && s.RevokedAt == null).ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, now), ct);
         var tokens = await db.AccessTokens.Where(t => t.UserId == user.Id && t.RevokedAt == null).ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, now), ct);
         await db.GroupMembers.Where(m => m.UserId == user.Id).ExecuteDeleteAsync(ct);
@@ -93,12 +96,13 @@ public sealed class UserAdministration(
         user.DisabledAt = now;
         user.DisabledByAdministrator = true;
         var report = new OffboardingReport(user.UserName, now, sessions, tokens, groups, roles.Select(r => r.Role).ToList(), reachable,
-            RevealedCredentials: []);
+            folders, revealed);
         await audit.CommitAsync(db, tx, new AuditEntry(actor.Name, "user.disable", Target: $"user:{user.UserName}", ClientAddress: actor.ClientAddress,
             Details: new Dictionary<string, string?>
             {
                 ["sessionsRevoked"] = sessions.ToString(), ["tokensRevoked"] = tokens.ToString(),
                 ["groupsRemoved"] = string.Join(",", groups), ["rolesRemoved"] = string.Join(",", roles.Select(r => r.Role)),
+                ["credentialsToRotate"] = revealed.Count.ToString(),
             }), ct);
         return report;
     }

@@ -899,6 +899,548 @@ namespace Custos.Storage.Postgres.Migrations
                     b.ToTable("tenant_grants", (string)null);
                 });
 
+            modelBuilder.Entity("Custos.Core.Vault.VaultAccessRequest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long?>("DecidedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("decided_at");
+
+                    b.Property<string>("DecidedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("decided_by");
+
+                    b.Property<Guid>("EntryId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("entry_id");
+
+                    b.Property<int>("Hours")
+                        .HasColumnType("integer")
+                        .HasColumnName("hours");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("reason");
+
+                    b.Property<long>("RequestedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("requested_at");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer")
+                        .HasColumnName("status");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_vault_access_requests");
+
+                    b.HasIndex("EntryId")
+                        .HasDatabaseName("ix_vault_access_requests_entry_id");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_vault_access_requests_user_id");
+
+                    b.HasIndex("TenantId", "Status")
+                        .HasDatabaseName("ix_vault_access_requests_tenant_id_status");
+
+                    b.ToTable("vault_access_requests", (string)null);
+                });
+
+            modelBuilder.Entity("Custos.Core.Vault.VaultAttachment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("content");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("created_by");
+
+                    b.Property<Guid>("EntryId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("entry_id");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("name");
+
+                    b.Property<byte[]>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea")
+                        .HasColumnName("sha256");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("bigint")
+                        .HasColumnName("size");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_vault_attachments");
+
+                    b.HasIndex("EntryId")
+                        .HasDatabaseName("ix_vault_attachments_entry_id");
+
+                    b.ToTable("vault_attachments", (string)null);
+                });
+
+            modelBuilder.Entity("Custos.Core.Vault.VaultEntry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("created_by");
+
+                    b.Property<long?>("ExpiresAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("expires_at");
+
+                    b.Property<Guid>("FolderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("folder_id");
+
+                    b.Property<bool>("InheritRights")
+                        .HasColumnType("boolean")
+                        .HasColumnName("inherit_rights");
+
+                    b.Property<long>("ModifiedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("modified_at");
+
+                    b.Property<string>("ModifiedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("modified_by");
+
+                    b.Property<long>("PasswordChangedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("password_changed_at");
+
+                    b.Property<byte[]>("PasswordFingerprint")
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea")
+                        .HasColumnName("password_fingerprint");
+
+                    b.Property<bool>("PasswordGenerated")
+                        .HasColumnType("boolean")
+                        .HasColumnName("password_generated");
+
+                    b.Property<int?>("PasswordStrength")
+                        .HasColumnType("integer")
+                        .HasColumnName("password_strength");
+
+                    b.Property<bool>("RotateAfterReveal")
+                        .HasColumnType("boolean")
+                        .HasColumnName("rotate_after_reveal");
+
+                    b.Property<string>("RotationReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("rotation_reason");
+
+                    b.Property<string>("SecretNames")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("secret_names");
+
+                    b.Property<byte[]>("Secrets")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("secrets");
+
+                    b.Property<string>("ServiceLimitation")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("service_limitation");
+
+                    b.Property<string>("Tags")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("tags");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("TextFields")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("text_fields");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("title");
+
+                    b.Property<string>("Urls")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("urls");
+
+                    b.Property<string>("UserName")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("user_name");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_vault_entries");
+
+                    b.HasIndex("FolderId")
+                        .HasDatabaseName("ix_vault_entries_folder_id");
+
+                    b.HasIndex("PasswordFingerprint")
+                        .HasDatabaseName("ix_vault_entries_password_fingerprint");
+
+                    b.HasIndex("TenantId", "ExpiresAt")
+                        .HasDatabaseName("ix_vault_entries_tenant_id_expires_at");
+
+                    b.HasIndex("TenantId", "FolderId")
+                        .HasDatabaseName("ix_vault_entries_tenant_id_folder_id");
+
+                    b.ToTable("vault_entries", (string)null);
+                });
+
+            modelBuilder.Entity("Custos.Core.Vault.VaultEntryVersion", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("EntryId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("entry_id");
+
+                    b.Property<long>("ReplacedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("replaced_at");
+
+                    b.Property<string>("ReplacedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("replaced_by");
+
+                    b.Property<byte[]>("Secrets")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("secrets");
+
+                    b.Property<string>("Snapshot")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("snapshot");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<long>("ValidFrom")
+                        .HasColumnType("bigint")
+                        .HasColumnName("valid_from");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.Property<string>("WrittenBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("written_by");
+
+                    b.HasKey("Id")
+                        .HasName("pk_vault_entry_versions");
+
+                    b.HasIndex("EntryId", "Version")
+                        .IsUnique()
+                        .HasDatabaseName("ix_vault_entry_versions_entry_id_version");
+
+                    b.ToTable("vault_entry_versions", (string)null);
+                });
+
+            modelBuilder.Entity("Custos.Core.Vault.VaultFolder", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("created_by");
+
+                    b.Property<bool>("InheritRights")
+                        .HasColumnType("boolean")
+                        .HasColumnName("inherit_rights");
+
+                    b.Property<bool>("IsSensitive")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_sensitive");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<Guid?>("ParentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("parent_id");
+
+                    b.Property<string>("Policy")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("policy");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_vault_folders");
+
+                    b.HasIndex("ParentId")
+                        .HasDatabaseName("ix_vault_folders_parent_id");
+
+                    b.HasIndex("TenantId", "ParentId")
+                        .HasDatabaseName("ix_vault_folders_tenant_id_parent_id");
+
+                    b.ToTable("vault_folders", (string)null);
+                });
+
+            modelBuilder.Entity("Custos.Core.Vault.VaultGrant", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("AccessRequestId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("access_request_id");
+
+                    b.Property<Guid?>("EntryId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("entry_id");
+
+                    b.Property<Guid?>("FolderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("folder_id");
+
+                    b.Property<long>("GrantedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("granted_at");
+
+                    b.Property<string>("GrantedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("granted_by");
+
+                    b.Property<Guid?>("GroupId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("group_id");
+
+                    b.Property<long?>("NotAfter")
+                        .HasColumnType("bigint")
+                        .HasColumnName("not_after");
+
+                    b.Property<long?>("NotBefore")
+                        .HasColumnType("bigint")
+                        .HasColumnName("not_before");
+
+                    b.Property<int>("Rights")
+                        .HasColumnType("integer")
+                        .HasColumnName("rights");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid?>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_vault_grants");
+
+                    b.HasIndex("EntryId")
+                        .HasDatabaseName("ix_vault_grants_entry_id");
+
+                    b.HasIndex("FolderId")
+                        .HasDatabaseName("ix_vault_grants_folder_id");
+
+                    b.HasIndex("GroupId")
+                        .HasDatabaseName("ix_vault_grants_group_id");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_vault_grants_user_id");
+
+                    b.HasIndex("TenantId", "FolderId")
+                        .HasDatabaseName("ix_vault_grants_tenant_id_folder_id");
+
+                    b.ToTable("vault_grants", (string)null);
+                });
+
+            modelBuilder.Entity("Custos.Core.Vault.VaultNotification", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid?>("EntryId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("entry_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("kind");
+
+                    b.Property<long?>("ReadAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("read_at");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("text");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_vault_notifications");
+
+                    b.HasIndex("UserId", "ReadAt")
+                        .HasDatabaseName("ix_vault_notifications_user_id_read_at");
+
+                    b.ToTable("vault_notifications", (string)null);
+                });
+
+            modelBuilder.Entity("Custos.Core.Vault.VaultReveal", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long>("At")
+                        .HasColumnType("bigint")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Client")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("client");
+
+                    b.Property<string>("ClientAddress")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("client_address");
+
+                    b.Property<Guid>("EntryId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("entry_id");
+
+                    b.Property<int>("EntryVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("entry_version");
+
+                    b.Property<string>("Field")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("field");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_vault_reveals");
+
+                    b.HasIndex("EntryId", "At")
+                        .HasDatabaseName("ix_vault_reveals_entry_id_at");
+
+                    b.HasIndex("UserId", "At")
+                        .HasDatabaseName("ix_vault_reveals_user_id_at");
+
+                    b.ToTable("vault_reveals", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")
@@ -1057,6 +1599,120 @@ namespace Custos.Storage.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_tenant_grants_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("Custos.Core.Vault.VaultAccessRequest", b =>
+                {
+                    b.HasOne("Custos.Core.Vault.VaultEntry", null)
+                        .WithMany()
+                        .HasForeignKey("EntryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_vault_access_requests_vault_entries_entry_id");
+
+                    b.HasOne("Custos.Core.Identity.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_vault_access_requests_users_user_id");
+                });
+
+            modelBuilder.Entity("Custos.Core.Vault.VaultAttachment", b =>
+                {
+                    b.HasOne("Custos.Core.Vault.VaultEntry", null)
+                        .WithMany()
+                        .HasForeignKey("EntryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_vault_attachments_vault_entries_entry_id");
+                });
+
+            modelBuilder.Entity("Custos.Core.Vault.VaultEntry", b =>
+                {
+                    b.HasOne("Custos.Core.Vault.VaultFolder", null)
+                        .WithMany()
+                        .HasForeignKey("FolderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_vault_entries_vault_folders_folder_id");
+
+                    b.HasOne("Custos.Core.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_vault_entries_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("Custos.Core.Vault.VaultEntryVersion", b =>
+                {
+                    b.HasOne("Custos.Core.Vault.VaultEntry", null)
+                        .WithMany()
+                        .HasForeignKey("EntryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_vault_entry_versions_vault_entries_entry_id");
+                });
+
+            modelBuilder.Entity("Custos.Core.Vault.VaultFolder", b =>
+                {
+                    b.HasOne("Custos.Core.Vault.VaultFolder", null)
+                        .WithMany()
+                        .HasForeignKey("ParentId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_vault_folders_vault_folders_parent_id");
+
+                    b.HasOne("Custos.Core.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_vault_folders_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("Custos.Core.Vault.VaultGrant", b =>
+                {
+                    b.HasOne("Custos.Core.Vault.VaultEntry", null)
+                        .WithMany()
+                        .HasForeignKey("EntryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_vault_grants_vault_entries_entry_id");
+
+                    b.HasOne("Custos.Core.Vault.VaultFolder", null)
+                        .WithMany()
+                        .HasForeignKey("FolderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_vault_grants_vault_folders_folder_id");
+
+                    b.HasOne("Custos.Core.Identity.Group", null)
+                        .WithMany()
+                        .HasForeignKey("GroupId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_vault_grants_groups_group_id");
+
+                    b.HasOne("Custos.Core.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_vault_grants_tenants_tenant_id");
+
+                    b.HasOne("Custos.Core.Identity.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_vault_grants_users_user_id");
+                });
+
+            modelBuilder.Entity("Custos.Core.Vault.VaultNotification", b =>
+                {
+                    b.HasOne("Custos.Core.Identity.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_vault_notifications_users_user_id");
                 });
 #pragma warning restore 612, 618
         }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Custos.Core;
 using Custos.Core.Data;
+using Custos.Core.Vault;
 using Custos.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -43,7 +44,8 @@ public static class CommonOptions
             .AddCustosDatabase(database)
             .AddAudit()
             .AddKeys(data.KeysDirectory)
-            .AddIdentity(new Core.Identity.IdentityOptions { PasswordPolicy = PasswordPolicyValue() });
+            .AddIdentity(new Core.Identity.IdentityOptions { PasswordPolicy = PasswordPolicyValue() })
+            .AddVault();
         return services.BuildServiceProvider();
     }
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Custos.Core.Audit;
 using Custos.Core.Common;
 using Custos.Core.Tenants;
+using Custos.Core.Vault;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Custos.Commands;
@@ -17,6 +18,7 @@ public static class TenantCommand
         var group = new Argument<string>("group") { Description = "Group name." };
         var project = new Option<string?>("--project") { Description = "Only this project of the tenant." };
         var sensitive = new Option<bool>("--sensitive") { Description = "Acting here needs a security-key step-up." };
+        var rights = new Option<string>("--rights") { Description = "Comma-separated: use, read, modify, create, manage.", Required = true };
         var json = CommonOptions.Json();
         var actor = Actor.CommandLine();
 
@@ -44,6 +46,28 @@ public static class TenantCommand
                 ChangeGrantAsync(p, s, grant: true, tenant, group, project, output, error, actor, ct))
             .Verb("revoke", "Take a group's access to a tenant (or project) away.", [tenant, group, project], (p, s, ct) =>
                 ChangeGrantAsync(p, s, grant: false, tenant, group, project, output, error, actor, ct))
+            .Verb("vault-grant", "Give a group rights on the tenant's whole vault (its root): e.g. --rights create,manage for the team that runs it.",
+                [tenant, group, rights], async (p, s, ct) =>
+            {
+                if (await ResolveAsync(s.GetRequiredService<TenantAdministration>(), p.GetValue(tenant)!, ct) is not { } id)
+                    return await CommandRunner.FailAsync(error, TenantAdministration.NotFound);
+                VaultRights parsed;
+                try
+                {
+                    parsed = VaultRightsExtensions.Parse(p.GetValue(rights)!);
+                }
+                catch (FormatException e)
+                {
+                    await error.WriteLineAsync($"custos: {e.Message}");
+                    return CustosCommandLine.UsageError;
+                }
+                // The operator acts as administrator of the installation; no user's own rights are involved.
+                var caller = new VaultCaller(default, actor, "cli", SteppedUp: true, IsAdministrator: true);
+                var r = await s.GetRequiredService<VaultGrants>().AddAsync(id, GrantTarget.Root, new PermissionInput(p.GetValue(group), null, parsed), caller, ct);
+                return r.Succeeded
+                    ? await UserCommand.Print(output, $"Group {p.GetValue(group)} holds {parsed.Describe()} on the vault of this tenant.")
+                    : await CommandRunner.FailAsync(error, r.Error!);
+            })
             .Verb("who", "Who can reach this tenant, and through which group.", [tenant, json], async (p, s, ct) =>
             {
                 if (await ResolveAsync(s.GetRequiredService<TenantAdministration>(), p.GetValue(tenant)!, ct) is not { } id)

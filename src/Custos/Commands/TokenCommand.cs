@@ -15,7 +15,7 @@ public static class TokenCommand
     {
         var user = new Option<string>("--user") { Description = "Owner of the token.", Required = true };
         var name = new Option<string>("--name") { Description = "What the token is for.", DefaultValueFactory = _ => "cli" };
-        var scopes = new Option<string[]>("--scope") { Description = "audit:read or admin (repeatable).", Required = true, AllowMultipleArgumentsPerToken = true };
+        var scopes = new Option<string[]>("--scope") { Description = "audit:read, admin, vault:read or vault:write (repeatable).", Required = true, AllowMultipleArgumentsPerToken = true };
         var days = new Option<int>("--days") { Description = "Lifetime in days (1-365).", DefaultValueFactory = _ => 30 };
         var id = new Argument<Guid>("id") { Description = "Token id (from token list)." };
         var json = CommonOptions.Json();

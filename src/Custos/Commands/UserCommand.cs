@@ -53,6 +53,8 @@ public static class UserCommand
                 await output.WriteLineAsync("Could reach:" + (report.Reachable.Count == 0 ? " nothing." : ""));
                 foreach (var scope in report.Reachable)
                     await output.WriteLineAsync($"  {scope.Tenant}{(scope.Project is null ? "" : " / " + scope.Project)} (through {scope.ThroughGroup})");
+                await output.WriteLineAsync("Vault folders:" + (report.VaultFolders.Count == 0 ? " none." : ""));
+                foreach (var folder in report.VaultFolders) await output.WriteLineAsync($"  {folder}");
                 await output.WriteLineAsync("Credentials revealed (to rotate):" + (report.RevealedCredentials.Count == 0 ? " none recorded." : ""));
                 foreach (var credential in report.RevealedCredentials) await output.WriteLineAsync($"  {credential}");
                 return CustosCommandLine.Success;

@@ -4,6 +4,7 @@ using Custos.Core.Audit;
 using Custos.Core.Data;
 using Custos.Core.Identity;
 using Custos.Core.Keys;
+using Custos.Core.Vault;
 using Custos.Storage;
 using Custos.Web.Audit;
 using Custos.Web.Errors;
@@ -14,6 +15,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Custos.Web.Keys;
 using Custos.Web.Tenants;
+using Custos.Web.Vault;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.Options;
@@ -151,7 +153,7 @@ public sealed class CustosHost : IAsyncDisposable
         services.AddSingleton(data);
         services.AddSingleton(database);
         services.AddCustosDatabase(database);
-        services.AddAudit().AddKeys(data.KeysDirectory).AddIdentity(options.Identity);
+        services.AddAudit().AddKeys(data.KeysDirectory).AddIdentity(options.Identity).AddVault(options.Vault);
         services.AddHostedService<Ldap.DirectorySyncService>();
 
         services.AddAuthentication(SessionAuthenticationHandler.SchemeName)
@@ -172,6 +174,8 @@ public sealed class CustosHost : IAsyncDisposable
         services.AddLocalization(o => o.ResourcesPath = "Resources");
         services.AddRazorPages(o => o.RootDirectory = "/Web").AddViewLocalization();
         services.AddProblemDetails();
+        // Enums as names in both directions ("rights": "Use, Read"), so the API reads like the documentation.
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         LoginRateLimit.Add(services, options.Identity.LoginAttemptsPerMinutePerAddress);
         services.AddOpenApi();
         services.AddRouting();
@@ -192,6 +196,7 @@ public sealed class CustosHost : IAsyncDisposable
         app.MapTenantEndpoints();
         app.MapSecurityKeyEndpoints();
         app.MapPasswordStrengthEndpoint();
+        app.MapVaultEndpoints();
         app.MapOpenApi().RequireAuthorization();
         return app;
     }

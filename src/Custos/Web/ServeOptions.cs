@@ -17,6 +17,7 @@ public sealed record ServeOptions
     public long MaxRequestBodyBytes { get; init; } = 1024 * 1024;
     public TimeProvider Time { get; init; } = TimeProvider.System;
     public IdentityOptions Identity { get; init; } = new();
+    public Core.Vault.VaultOptions Vault { get; init; } = new();
 
     /// <summary>The host name users type: the certificate is made for localhost, so loopback binds are shown as that.</summary>
     public string PublicHost => IPAddress.IsLoopback(Bind) || Bind.Equals(IPAddress.Any) || Bind.Equals(IPAddress.IPv6Any)

@@ -10,7 +10,10 @@ public sealed class RequestLimitsMiddleware(RequestDelegate next, long maxBodyBy
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        var limit = context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize ?? maxBodyBytes;
+        var feature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        // Uploads (attachments, imports) get their own, larger limit; everything else keeps the small default.
+        if (UploadLimits.For(context.Request.Path) is { } upload && feature is { IsReadOnly: false }) feature.MaxRequestBodySize = upload;
+        var limit = feature?.MaxRequestBodySize ?? maxBodyBytes;
         if (context.Request.ContentLength > limit)
         {
             await WriteTooLargeAsync(context, limit);

@@ -1,0 +1,111 @@
+using Custos.Core.Audit;
+using Custos.Core.Common;
+using Custos.Core.Data;
+using Microsoft.EntityFrameworkCore;
+using OtpNet;
+
+namespace Custos.Core.Vault;
+
+/// <summary>
+/// The only way a secret leaves Custos: one field per call, for Read holders, recorded (who, which field, when, from
+/// where, through which client) in the same transaction as the answer is decided. If the record cannot be written,
+/// nothing is revealed.
+/// </summary>
+public sealed class VaultReveals(IDbContextFactory<CustosDbContext> dbFactory, AuditLog audit, SecretSealer sealer, TimeProvider time)
+{
+    public sealed record Revealed(string Value, int Version);
+
+    public sealed record TotpCode(string Code, int SecondsLeft, int Period);
+
+    /// <summary>Reveals one field of the current entry, or of an earlier version when <paramref name="version"/> is given.</summary>
+    public async Task<Result<Revealed>> RevealAsync(TenantId tenant, Guid entryId, string field, int? version, VaultCaller caller, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var checkedEntry = await AuthorizeAsync(db, tenant, entryId, caller, "vault.reveal", ct);
+        if (!checkedEntry.Succeeded) return checkedEntry.Error!;
+        var (entry, policy) = checkedEntry.Value;
+
+        SecretBundle bundle;
+        int revealedVersion;
+        if (version is null || version == entry.Version)
+        {
+            if (policy.BlockRevealWhenExpired && entry.ExpiresAt <= time.GetUtcNow())
+                return await VaultAudit.DenyAsync(audit, db, caller, "vault.reveal", tenant, VaultAudit.EntryTarget(entryId), VaultErrors.Expired, ct);
+            bundle = await sealer.OpenAsync(tenant, entry.Id, VaultEntries.SecretsField, entry.Version, entry.Secrets, ct);
+            revealedVersion = entry.Version;
+        }
+        else
+        {
+            var old = await db.VaultEntryVersions.AsNoTracking().SingleOrDefaultAsync(v => v.EntryId == entryId && v.TenantId == tenant && v.Version == version, ct);
+            if (old is null) return VaultErrors.NotFound;
+            bundle = await sealer.OpenAsync(tenant, old.Id, VaultEntries.SecretsField, old.Version, old.Secrets, ct);
+            revealedVersion = old.Version;
+        }
+        var value = bundle.Get(field);
+        if (value is null) return VaultErrors.NoSuchField;
+        await RecordAsync(db, entry, field, revealedVersion, caller, ct);
+        return new Revealed(value, revealedVersion);
+    }
+
+    /// <summary>The entry's current TOTP code. The code is a secret for its 30 seconds, so it needs Read and is recorded like a reveal.</summary>
+    public async Task<Result<TotpCode>> TotpAsync(TenantId tenant, Guid entryId, VaultCaller caller, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var checkedEntry = await AuthorizeAsync(db, tenant, entryId, caller, "vault.reveal", ct);
+        if (!checkedEntry.Succeeded) return checkedEntry.Error!;
+        var entry = checkedEntry.Value.Entry;
+        var bundle = await sealer.OpenAsync(tenant, entry.Id, VaultEntries.SecretsField, entry.Version, entry.Secrets, ct);
+        if (bundle.Totp is null) return VaultErrors.NoSuchField;
+        var seed = TotpSeed.Parse(bundle.Totp);
+        if (seed is null) return VaultErrors.Invalid("The entry's TOTP seed cannot be read.");
+        var totp = new Totp(seed.Secret, seed.Period, seed.Algorithm, seed.Digits, timeCorrection: null);
+        var now = time.GetUtcNow().UtcDateTime;
+        await RecordAsync(db, entry, "totp-code", entry.Version, caller, ct);
+        return new TotpCode(totp.ComputeTotp(now), totp.RemainingSeconds(now), seed.Period);
+    }
+
+    public sealed record AttachmentContent(string Name, byte[] Content);
+
+    public async Task<Result<AttachmentContent>> AttachmentAsync(TenantId tenant, Guid entryId, Guid attachmentId, VaultCaller caller, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var checkedEntry = await AuthorizeAsync(db, tenant, entryId, caller, "vault.reveal", ct);
+        if (!checkedEntry.Succeeded) return checkedEntry.Error!;
+        var attachment = await db.VaultAttachments.AsNoTracking().SingleOrDefaultAsync(a => a.Id == attachmentId && a.EntryId == entryId && a.TenantId == tenant, ct);
+        if (attachment is null) return VaultErrors.NotFound;
+        var content = await sealer.OpenBytesAsync(tenant, attachment.Id, "content", 1, attachment.Content, ct);
+        await RecordAsync(db, checkedEntry.Value.Entry, $"attachment:{attachment.Name}", checkedEntry.Value.Entry.Version, caller, ct);
+        return new AttachmentContent(attachment.Name, content);
+    }
+
+    /// <summary>Read on the entry (Use is not enough: the secret would reach the client), and a fresh step-up where sensitive.</summary>
+    private async Task<Result<(VaultEntry Entry, FolderPolicy Policy)>> AuthorizeAsync(CustosDbContext db, TenantId tenant, Guid entryId,
+        VaultCaller caller, string action, CancellationToken ct)
+    {
+        var access = await VaultAccess.LoadAsync(db, caller.User, tenant, time.StoredNow(), ct);
+        var entry = await db.VaultEntries.SingleOrDefaultAsync(e => e.Id == entryId && e.TenantId == tenant, ct);
+        var rights = entry is null ? VaultRights.None : access.OnEntry(entry);
+        var target = VaultAudit.EntryTarget(entryId);
+        if (rights == VaultRights.None) return await VaultAudit.DenyAsync(audit, db, caller, action, tenant, target, VaultErrors.NotFound, ct);
+        if (!rights.Allows(VaultRights.Read)) return await VaultAudit.DenyAsync(audit, db, caller, action, tenant, target, VaultErrors.Forbidden, ct);
+        if (access.IsSensitive(entry!.FolderId) && !caller.SteppedUp) return VaultErrors.StepUpRequired;
+        var policy = await db.VaultFolders.AsNoTracking().Where(f => f.Id == entry.FolderId).Select(f => f.Policy).SingleAsync(ct);
+        return (entry, FolderPolicy.FromJson(policy) ?? FolderPolicy.Default);
+    }
+
+    private async Task RecordAsync(CustosDbContext db, VaultEntry entry, string field, int version, VaultCaller caller, CancellationToken ct)
+    {
+        var now = time.StoredNow();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        db.VaultReveals.Add(new VaultReveal
+        {
+            Id = Guid.CreateVersion7(), TenantId = entry.TenantId, EntryId = entry.Id, UserId = caller.User, Field = field, EntryVersion = version,
+            At = now, ClientAddress = caller.Actor.ClientAddress, Client = caller.Client,
+        });
+        // TOM 6.9: plaintext that left Custos may be anywhere now; an entry set up for it asks to be rotated.
+        if (entry.RotateAfterReveal && entry.RotationReason is null && field != "totp-code")
+            entry.RotationReason = $"revealed by {caller.Actor.Name} at {now:yyyy-MM-dd HH:mm} UTC";
+        await audit.CommitAsync(db, tx, VaultAudit.Entry(caller, "vault.reveal", entry.TenantId, VaultAudit.EntryTarget(entry.Id), AuditOutcome.Success,
+            ("field", field), ("version", version.ToString()), ("client", caller.Client)), ct);
+    }
+}

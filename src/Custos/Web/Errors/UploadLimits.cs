@@ -1,0 +1,26 @@
+using System.Text.RegularExpressions;
+
+namespace Custos.Web.Errors;
+
+/// <summary>The routes that take files, with their body limits (the global limit stays small for everything else).</summary>
+public static partial class UploadLimits
+{
+    /// <summary>An attachment of 10 MiB plus the multipart framing around it.</summary>
+    public const long Attachment = 10 * 1024 * 1024 + 64 * 1024;
+    /// <summary>A KeePass or CSV file to import, attachments included.</summary>
+    public const long Import = 100 * 1024 * 1024;
+
+    public static long? For(PathString path)
+    {
+        var value = path.Value ?? "";
+        if (AttachmentRoute().IsMatch(value)) return Attachment;
+        if (ImportRoute().IsMatch(value)) return Import;
+        return null;
+    }
+
+    [GeneratedRegex(@"^/(api/v1/tenants/[0-9a-fA-F-]{36}/vault/entries/[0-9a-fA-F-]{36}/attachments|vault/[0-9a-fA-F-]{36}/entries/[0-9a-fA-F-]{36})/?$")]
+    private static partial Regex AttachmentRoute();
+
+    [GeneratedRegex(@"^/(api/v1/tenants/[0-9a-fA-F-]{36}/vault/import|vault/[0-9a-fA-F-]{36}/import)/?$")]
+    private static partial Regex ImportRoute();
+}
