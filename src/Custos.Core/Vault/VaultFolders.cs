@@ -57,6 +57,13 @@ public sealed class VaultFolders(IDbContextFactory<CustosDbContext> dbFactory, A
             .Select(f => View(f, access.OnFolder(f.Id), access.IsSensitive(f.Id))).ToList();
     }
 
+    /// <summary>The caller's rights on the vault root (what top-level folders start from).</summary>
+    public async Task<VaultRights> RootRightsAsync(TenantId tenant, VaultCaller caller, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return (await VaultAccess.LoadAsync(db, caller.User, tenant, time.StoredNow(), ct)).OnRoot();
+    }
+
     /// <summary>Renames a folder, or changes its sensitivity, inheritance or policy; needs Manage.</summary>
     public async Task<Result<FolderView>> UpdateAsync(TenantId tenant, Guid folderId, string? name, bool? sensitive, bool? inheritRights,
         FolderPolicy? policy, bool clearPolicy, VaultCaller caller, CancellationToken ct = default)

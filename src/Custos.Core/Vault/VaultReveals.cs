@@ -72,7 +72,8 @@ public sealed class VaultReveals(IDbContextFactory<CustosDbContext> dbFactory, A
         var checkedEntry = await AuthorizeAsync(db, tenant, entryId, caller, "vault.reveal", ct);
         if (!checkedEntry.Succeeded) return checkedEntry.Error!;
         var attachment = await db.VaultAttachments.AsNoTracking().SingleOrDefaultAsync(a => a.Id == attachmentId && a.EntryId == entryId && a.TenantId == tenant, ct);
-        if (attachment is null) return VaultErrors.NotFound;
+        // Another entry's or another tenant's attachment id answers like a missing one, and is recorded like one.
+        if (attachment is null) return await VaultAudit.DenyAsync(audit, db, caller, "vault.reveal", tenant, VaultAudit.EntryTarget(entryId), VaultErrors.NotFound, ct);
         var content = await sealer.OpenBytesAsync(tenant, attachment.Id, "content", 1, attachment.Content, ct);
         await RecordAsync(db, checkedEntry.Value.Entry, $"attachment:{attachment.Name}", checkedEntry.Value.Entry.Version, caller, ct);
         return new AttachmentContent(attachment.Name, content);

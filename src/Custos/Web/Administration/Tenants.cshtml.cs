@@ -2,6 +2,8 @@ using Custos.Core.Common;
 using Custos.Core.Data;
 using Custos.Core.Identity;
 using Custos.Core.Tenants;
+using Custos.Core.Vault;
+using Custos.Web.Vault;
 using Custos.Web.Identity;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -15,7 +17,8 @@ namespace Custos.Web.Administration;
 /// which is audited and visible here.
 /// </summary>
 [Authorize(Policy = Policies.Administrator)]
-public sealed class TenantsModel(TenantAdministration tenants, GroupAdministration groups, IDbContextFactory<CustosDbContext> dbFactory) : PageModel
+public sealed class TenantsModel(TenantAdministration tenants, GroupAdministration groups, IDbContextFactory<CustosDbContext> dbFactory,
+    VaultGrants vaultGrants, TimeProvider time) : PageModel
 {
     public sealed record GrantRow(string Group, string? Project, Guid? ProjectId);
 
@@ -48,6 +51,15 @@ public sealed class TenantsModel(TenantAdministration tenants, GroupAdministrati
     public async Task OnPostRevokeAsync(Guid tenantId, string? groupName, Guid? projectId, CancellationToken ct) =>
         await Respond(ResultMessage.From(await tenants.RevokeGrantAsync(groupName ?? "", new TenantId(tenantId),
             projectId is { } p ? new ProjectId(p) : null, HttpContext.Actor(), ct)), ct);
+
+    /// <summary>Rights on a tenant's whole vault for a group: how the team that runs a customer's credentials gets started.</summary>
+    public async Task OnPostVaultGrantAsync(Guid tenantId, string? groupName, string[]? rights, CancellationToken ct)
+    {
+        var caller = HttpContext.Caller(time);
+        var result = await vaultGrants.AddAsync(new TenantId(tenantId), GrantTarget.Root,
+            new PermissionInput(groupName, null, Vault.Pages.RightsForm.Parse(rights)), caller, ct);
+        await Respond(ResultMessage.From(result), ct);
+    }
 
     private async Task Respond(ResultMessage message, CancellationToken ct)
     {

@@ -1,0 +1,102 @@
+using Custos.Core.Data;
+using Custos.Core.Tenants;
+using Custos.Core.Vault;
+using Custos.Web.Administration;
+using Custos.Web.Identity;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace Custos.Web.Vault.Pages;
+
+/// <summary>
+/// One entry: plain fields, masked secrets (revealed or copied one at a time through the API, by vault.js), the TOTP
+/// code, attachments, history, the rights dialog, the access report and the access request form.
+/// </summary>
+[Authorize(Policy = Policies.FullSession)]
+public sealed class EntryModel(
+    AccessPolicy policy, TenantAdministration tenants, VaultEntries entries, VaultGrants grants, VaultReports reports,
+    VaultAttachments attachments, VaultAccessRequests requests, VaultOptions options, IDbContextFactory<CustosDbContext> dbFactory,
+    TimeProvider time) : VaultPageModel(policy, tenants, time)
+{
+    public EntryView Entry { get; private set; } = null!;
+    public IReadOnlyList<VaultEntries.VersionInfo> History { get; private set; } = [];
+    public GrantsPanel? Grants { get; private set; }
+    public EntryAccessReport? Report { get; private set; }
+    public int ClipboardSeconds => options.ClipboardClearSeconds;
+    public bool CanRead => Has("read");
+    public bool CanModify => Has("modify");
+    public bool CanManage => Has("manage");
+
+    private bool Has(string right) => Entry.Rights.Split(',').Contains(right);
+
+    public async Task<IActionResult> OnGetAsync(Guid tenant, Guid id, CancellationToken ct)
+    {
+        if (await LoadTenantAsync(tenant, ct) is { } stop) return stop;
+        return await LoadAsync(id, ct) ?? Page();
+    }
+
+    public async Task<IActionResult> OnPostGrantAsync(Guid tenant, Guid id, string? grantGroup, string? grantUser, string[]? rights,
+        DateTime? grantFrom, DateTime? grantUntil, CancellationToken ct)
+    {
+        if (await LoadTenantAsync(tenant, ct) is { } stop) return stop;
+        var result = await AddGrantAsync(grants, null, id, grantGroup, grantUser, rights, grantFrom, grantUntil, ct);
+        return await AfterAsync(id, result.Succeeded ? null : result.Error, ct);
+    }
+
+    public async Task<IActionResult> OnPostRevokeAsync(Guid tenant, Guid id, Guid grantId, CancellationToken ct)
+    {
+        if (await LoadTenantAsync(tenant, ct) is { } stop) return stop;
+        var result = await grants.RevokeAsync(Tenant, grantId, Caller, ct);
+        return await AfterAsync(id, result.Succeeded ? null : result.Error, ct);
+    }
+
+    public async Task<IActionResult> OnPostAttachAsync(Guid tenant, Guid id, IFormFile? file, CancellationToken ct)
+    {
+        if (await LoadTenantAsync(tenant, ct) is { } stop) return stop;
+        if (file is null || file.Length == 0) return await AfterAsync(id, VaultErrors.Invalid("Choose a file."), ct);
+        if (file.Length > VaultOptions.MaxAttachmentBytes) return await AfterAsync(id, VaultErrors.AttachmentTooLarge, ct);
+        using var buffer = new MemoryStream((int)file.Length);
+        await file.CopyToAsync(buffer, ct);
+        var result = await attachments.AddAsync(Tenant, id, file.FileName, buffer.ToArray(), Caller, ct);
+        return await AfterAsync(id, result.Succeeded ? null : result.Error, ct);
+    }
+
+    public async Task<IActionResult> OnPostDetachAsync(Guid tenant, Guid id, Guid attachment, CancellationToken ct)
+    {
+        if (await LoadTenantAsync(tenant, ct) is { } stop) return stop;
+        var result = await attachments.RemoveAsync(Tenant, id, attachment, Caller, ct);
+        return await AfterAsync(id, result.Succeeded ? null : result.Error, ct);
+    }
+
+    public async Task<IActionResult> OnPostRequestAsync(Guid tenant, Guid id, int hours, string? reason, CancellationToken ct)
+    {
+        if (await LoadTenantAsync(tenant, ct) is { } stop) return stop;
+        var result = await requests.RequestAsync(Tenant, id, hours, reason, Caller, ct);
+        return await AfterAsync(id, result.Succeeded ? null : result.Error, ct);
+    }
+
+    private async Task<IActionResult> AfterAsync(Guid id, Core.Common.Error? error, CancellationToken ct)
+    {
+        if (error is not null && Redirected(error) is { } redirect) return redirect;
+        Message = ResultMessage.From(error);
+        return await LoadAsync(id, ct) ?? Page();
+    }
+
+    private async Task<IActionResult?> LoadAsync(Guid id, CancellationToken ct)
+    {
+        var entry = await entries.GetAsync(Tenant, id, Caller, ct);
+        if (!entry.Succeeded) return Redirected(entry.Error!) ?? NotFound();
+        Entry = entry.Value!;
+        History = (await entries.HistoryAsync(Tenant, id, Caller, ct)).Value ?? [];
+        if (CanManage)
+        {
+            var list = await grants.ListAsync(Tenant, new GrantTarget(null, id), Caller, ct);
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var groups = await db.Groups.AsNoTracking().OrderBy(g => g.Name).Select(g => g.Name).ToListAsync(ct);
+            if (list.Succeeded) Grants = new GrantsPanel(null, id, list.Value!, groups);
+            Report = (await reports.ForEntryAsync(Tenant, id, Caller, ct)).Value;
+        }
+        return null;
+    }
+}
