@@ -8,10 +8,10 @@ namespace Custos.Core.Vault;
 
 /// <summary>
 /// The only way a secret leaves Custos: one field per call, for Read holders, recorded (who, which field, when, from
-/// where, through which client) in the same transaction as the answer is decided. If the record cannot be written,
-/// nothing is revealed.
+/// where, through which client) durably before the value is returned (<see cref="RevealJournal"/>). If the record
+/// cannot be written, nothing is revealed.
 /// </summary>
-public sealed class VaultReveals(IDbContextFactory<CustosDbContext> dbFactory, AuditLog audit, SecretSealer sealer, TimeProvider time)
+public sealed class VaultReveals(IDbContextFactory<CustosDbContext> dbFactory, AuditLog audit, SecretSealer sealer, RevealJournal journal, TimeProvider time)
 {
     public sealed record Revealed(string Value, int Version);
 
@@ -43,7 +43,7 @@ public sealed class VaultReveals(IDbContextFactory<CustosDbContext> dbFactory, A
         }
         var value = bundle.Get(field);
         if (value is null) return VaultErrors.NoSuchField;
-        await RecordAsync(db, entry, field, revealedVersion, caller, ct);
+        await RecordAsync(entry, field, revealedVersion, caller, ct);
         return new Revealed(value, revealedVersion);
     }
 
@@ -60,7 +60,7 @@ public sealed class VaultReveals(IDbContextFactory<CustosDbContext> dbFactory, A
         if (seed is null) return VaultErrors.Invalid("The entry's TOTP seed cannot be read.");
         var totp = new Totp(seed.Secret, seed.Period, seed.Algorithm, seed.Digits, timeCorrection: null);
         var now = time.GetUtcNow().UtcDateTime;
-        await RecordAsync(db, entry, "totp-code", entry.Version, caller, ct);
+        await RecordAsync(entry, "totp-code", entry.Version, caller, ct);
         return new TotpCode(totp.ComputeTotp(now), totp.RemainingSeconds(now), seed.Period);
     }
 
@@ -75,7 +75,7 @@ public sealed class VaultReveals(IDbContextFactory<CustosDbContext> dbFactory, A
         // Another entry's or another tenant's attachment id answers like a missing one, and is recorded like one.
         if (attachment is null) return await VaultAudit.DenyAsync(audit, db, caller, "vault.reveal", tenant, VaultAudit.EntryTarget(entryId), VaultErrors.NotFound, ct);
         var content = await sealer.OpenBytesAsync(tenant, attachment.Id, "content", 1, attachment.Content, ct);
-        await RecordAsync(db, checkedEntry.Value.Entry, $"attachment:{attachment.Name}", checkedEntry.Value.Entry.Version, caller, ct);
+        await RecordAsync(checkedEntry.Value.Entry, $"attachment:{attachment.Name}", checkedEntry.Value.Entry.Version, caller, ct);
         return new AttachmentContent(attachment.Name, content);
     }
 
@@ -94,19 +94,20 @@ public sealed class VaultReveals(IDbContextFactory<CustosDbContext> dbFactory, A
         return (entry, FolderPolicy.FromJson(policy) ?? FolderPolicy.Default);
     }
 
-    private async Task RecordAsync(CustosDbContext db, VaultEntry entry, string field, int version, VaultCaller caller, CancellationToken ct)
+    private Task RecordAsync(VaultEntry entry, string field, int version, VaultCaller caller, CancellationToken ct)
     {
         var now = time.StoredNow();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        db.VaultReveals.Add(new VaultReveal
+        var row = new VaultReveal
         {
             Id = Guid.CreateVersion7(), TenantId = entry.TenantId, EntryId = entry.Id, UserId = caller.User, Field = field, EntryVersion = version,
             At = now, ClientAddress = caller.Actor.ClientAddress, Client = caller.Client,
-        });
+        };
         // TOM 6.9: plaintext that left Custos may be anywhere now; an entry set up for it asks to be rotated.
-        if (entry.RotateAfterReveal && entry.RotationReason is null && field != "totp-code")
-            entry.RotationReason = $"revealed by {caller.Actor.Name} at {now:yyyy-MM-dd HH:mm} UTC";
-        await audit.CommitAsync(db, tx, VaultAudit.Entry(caller, "vault.reveal", entry.TenantId, VaultAudit.EntryTarget(entry.Id), AuditOutcome.Success,
-            ("field", field), ("version", version.ToString()), ("client", caller.Client)), ct);
+        var rotation = entry.RotateAfterReveal && entry.RotationReason is null && field != "totp-code"
+            ? $"revealed by {caller.Actor.Name} at {now:yyyy-MM-dd HH:mm} UTC"
+            : null;
+        var record = VaultAudit.Entry(caller, "vault.reveal", entry.TenantId, VaultAudit.EntryTarget(entry.Id), AuditOutcome.Success,
+            ("field", field), ("version", version.ToString()), ("client", caller.Client));
+        return journal.RecordAsync(new RevealJournal.Reveal(row, record, rotation), ct);
     }
 }

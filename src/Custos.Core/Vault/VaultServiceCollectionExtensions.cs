@@ -10,10 +10,12 @@ public static class VaultServiceCollectionExtensions
             .AddSingleton<PasswordFingerprints>()
             .AddSingleton<VaultFolders>()
             .AddSingleton<VaultEntries>()
+            .AddSingleton<RevealJournal>()
             .AddSingleton<VaultReveals>()
             .AddSingleton<VaultAttachments>()
             .AddSingleton<VaultGrants>()
             .AddSingleton<VaultAccessRequests>()
             .AddSingleton<VaultReports>()
-            .AddSingleton<VaultTransfer>();
+            .AddSingleton<VaultTransfer>()
+            .AddSingleton<VaultNotifications>();
 }

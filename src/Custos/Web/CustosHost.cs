@@ -155,6 +155,7 @@ public sealed class CustosHost : IAsyncDisposable
         services.AddCustosDatabase(database);
         services.AddAudit().AddKeys(data.KeysDirectory).AddIdentity(options.Identity).AddVault(options.Vault);
         services.AddHostedService<Ldap.DirectorySyncService>();
+        services.AddHostedService<VaultExpiryService>();
 
         services.AddAuthentication(SessionAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, SessionAuthenticationHandler>(SessionAuthenticationHandler.SchemeName, null);
