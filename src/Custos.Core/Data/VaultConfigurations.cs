@@ -120,6 +120,7 @@ internal sealed class VaultNotificationConfiguration : IEntityTypeConfiguration<
         b.Property(n => n.Kind).HasMaxLength(50);
         b.Property(n => n.Text).HasMaxLength(1000);
         b.HasIndex(n => new { n.UserId, n.ReadAt });
+        b.HasIndex(n => new { n.UserId, n.EntryId, n.Kind, n.Text }).IsUnique();
         b.HasOne<User>().WithMany().HasForeignKey(n => n.UserId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -16,9 +16,24 @@ public sealed class VaultNotifications(IDbContextFactory<CustosDbContext> dbFact
     public const string Expiring = "expiring";
     public const string Expired = "expired";
     private static readonly Actor Scheduler = new("system:vault-expiry", "local");
+    // The daily job and an explicit run on one node take turns; across nodes the unique index stops a duplicate.
+    private readonly SemaphoreSlim running = new(1, 1);
 
     /// <summary>Notifies every Manage holder of each entry that expired or expires within the warning period; returns how many notices were new.</summary>
     public async Task<int> NotifyExpiringAsync(CancellationToken ct = default)
+    {
+        await running.WaitAsync(ct);
+        try
+        {
+            return await NotifyLockedAsync(ct);
+        }
+        finally
+        {
+            running.Release();
+        }
+    }
+
+    private async Task<int> NotifyLockedAsync(CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = time.StoredNow();

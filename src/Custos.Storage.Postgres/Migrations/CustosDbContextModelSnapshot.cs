@@ -1382,6 +1382,10 @@ namespace Custos.Storage.Postgres.Migrations
                     b.HasIndex("UserId", "ReadAt")
                         .HasDatabaseName("ix_vault_notifications_user_id_read_at");
 
+                    b.HasIndex("UserId", "EntryId", "Kind", "Text")
+                        .IsUnique()
+                        .HasDatabaseName("ix_vault_notifications_user_id_entry_id_kind_text");
+
                     b.ToTable("vault_notifications", (string)null);
                 });
 

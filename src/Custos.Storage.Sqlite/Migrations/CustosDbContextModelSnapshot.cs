@@ -1377,6 +1377,10 @@ namespace Custos.Storage.Sqlite.Migrations
                     b.HasIndex("UserId", "ReadAt")
                         .HasDatabaseName("ix_vault_notifications_user_id_read_at");
 
+                    b.HasIndex("UserId", "EntryId", "Kind", "Text")
+                        .IsUnique()
+                        .HasDatabaseName("ix_vault_notifications_user_id_entry_id_kind_text");
+
                     b.ToTable("vault_notifications", (string)null);
                 });
 
