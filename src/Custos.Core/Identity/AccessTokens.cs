@@ -62,12 +62,20 @@ public sealed class AccessTokens(IDbContextFactory<CustosDbContext> dbFactory, A
         var hash = SecretToken.HashOf(token);
         var now = time.StoredNow();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var row = await (from t in db.AccessTokens join u in db.Users on t.UserId equals u.Id where t.TokenHash == hash select new { Token = t, User = u })
-            .AsNoTracking().SingleOrDefaultAsync(ct);
+        // One round trip for every API call: the token, its owner, the owner's roles and whether a second factor exists.
+        var row = await (from t in db.AccessTokens
+                         join u in db.Users on t.UserId equals u.Id
+                         where t.TokenHash == hash
+                         select new
+                         {
+                             Token = t, User = u,
+                             Roles = db.UserRoles.Where(r => r.UserId == u.Id).Select(r => r.Role).ToList(),
+                             HasKey = db.SecurityKeys.Any(k => k.UserId == u.Id),
+                         }).AsNoTracking().SingleOrDefaultAsync(ct);
         if (row is null || row.Token.RevokedAt is not null || row.Token.ExpiresAt <= now || !row.User.IsEnabled) return null;
         var allowed = row.Token.Scopes.Split(' ').Select(s => Scopes.GetValueOrDefault(s)).OfType<string>().ToHashSet();
-        var roles = await db.UserRoles.AsNoTracking().Where(r => r.UserId == row.User.Id).Select(r => r.Role).ToListAsync(ct);
-        var hasSecondFactor = row.User.TotpConfirmedAt is not null || await db.SecurityKeys.AnyAsync(k => k.UserId == row.User.Id, ct);
+        var roles = row.Roles;
+        var hasSecondFactor = row.User.TotpConfirmedAt is not null || row.HasKey;
         if (row.Token.LastUsedAt is null || now - row.Token.LastUsedAt > TimeSpan.FromMinutes(1))
             await db.AccessTokens.Where(t => t.Id == row.Token.Id).ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now), ct);
         return new SessionPrincipal(row.Token.Id, row.User.Id, row.User.UserName, row.User.DisplayName, roles.Where(allowed.Contains).ToList())

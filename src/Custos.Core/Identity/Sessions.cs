@@ -38,10 +38,16 @@ public sealed class Sessions(IDbContextFactory<CustosDbContext> dbFactory, Audit
         var hash = SecretToken.HashOf(token);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = time.StoredNow();
-        var row = await (from s in db.UserSessions
+        // One round trip for every request: the session, its user, the roles and whether a second factor exists.
+        var row = await (from s in db.UserSessions.AsNoTracking()
                          join u in db.Users on s.UserId equals u.Id
                          where s.TokenHash == hash
-                         select new { Session = s, User = u }).SingleOrDefaultAsync(ct);
+                         select new
+                         {
+                             Session = s, User = u,
+                             Roles = db.UserRoles.Where(r => r.UserId == u.Id).Select(r => r.Role).ToList(),
+                             HasKey = db.SecurityKeys.Any(k => k.UserId == u.Id),
+                         }).SingleOrDefaultAsync(ct);
         if (row is null || row.Session.RevokedAt is not null || !row.User.IsEnabled) return null;
         if (row.Session.ExpiresAt <= now) return null;
         var idleLocked = row.Session.LastSeenAt + options.SessionIdleTimeout <= now;
@@ -50,9 +56,8 @@ public sealed class Sessions(IDbContextFactory<CustosDbContext> dbFactory, Audit
             // Sliding idle window; written at most once a minute per session to keep reads cheap.
             await db.UserSessions.Where(s => s.Id == row.Session.Id).ExecuteUpdateAsync(s => s.SetProperty(x => x.LastSeenAt, now), ct);
         }
-        var roles = await db.UserRoles.AsNoTracking().Where(r => r.UserId == row.User.Id).Select(r => r.Role).ToListAsync(ct);
-        var hasSecondFactor = row.User.TotpConfirmedAt is not null || await db.SecurityKeys.AnyAsync(k => k.UserId == row.User.Id, ct);
-        return new SessionPrincipal(row.Session.Id, row.User.Id, row.User.UserName, row.User.DisplayName, roles)
+        var hasSecondFactor = row.User.TotpConfirmedAt is not null || row.HasKey;
+        return new SessionPrincipal(row.Session.Id, row.User.Id, row.User.UserName, row.User.DisplayName, row.Roles)
         {
             SecondFactorPending = row.Session.SecondFactorPending,
             IdleLocked = idleLocked,

@@ -72,7 +72,10 @@ public sealed class VaultEntries(
         if (!rights.Allows(VaultRights.Modify)) return await VaultAudit.DenyAsync(audit, db, caller, "vault.entry.update", tenant, target, VaultErrors.Forbidden, ct);
         if (access.IsSensitive(entry!.FolderId) && !caller.SteppedUp) return VaultErrors.StepUpRequired;
         if (entry.Version != input.ExpectedVersion) return VaultErrors.VersionConflict;
-        if (input.FolderId != Guid.Empty && input.FolderId != entry.FolderId && !access.OnFolder(input.FolderId).Allows(VaultRights.Create))
+        // Moving needs Create in the target and Read on the entry: the target's rights apply to it afterwards, so a move
+        // must not hand its secret to someone (the mover first) who could not read it here.
+        if (input.FolderId != Guid.Empty && input.FolderId != entry.FolderId
+            && (!access.OnFolder(input.FolderId).Allows(VaultRights.Create) || !rights.Allows(VaultRights.Read)))
             return await VaultAudit.DenyAsync(audit, db, caller, "vault.entry.update", tenant, target, VaultErrors.Forbidden, ct);
 
         var before = await sealer.OpenAsync(tenant, entry.Id, SecretsField, entry.Version, entry.Secrets, ct);
@@ -105,6 +108,15 @@ public sealed class VaultEntries(
         entry.Secrets = await sealer.SealAsync(tenant, entry.Id, SecretsField, entry.Version, bundle, ct);
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // Claims the version: of two changes made from the same version at once, only the first passes; the other is
+        // told to reload (instead of failing on the history's unique version number).
+        var claimed = await db.VaultEntries.Where(e => e.Id == entry.Id && e.Version == input.ExpectedVersion)
+            .ExecuteUpdateAsync(s => s.SetProperty(e => e.Version, entry.Version), ct);
+        if (claimed == 0)
+        {
+            await tx.RollbackAsync(ct);
+            return VaultErrors.VersionConflict;
+        }
         db.VaultEntryVersions.Add(version);
         await audit.CommitAsync(db, tx, VaultAudit.Entry(caller, "vault.entry.update", tenant, target, AuditOutcome.Success,
             ("version", entry.Version.ToString()), ("changed", string.Join(",", changed))), ct);

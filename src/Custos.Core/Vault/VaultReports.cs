@@ -29,6 +29,7 @@ public sealed class VaultReports(IDbContextFactory<CustosDbContext> dbFactory, A
         var target = VaultAudit.EntryTarget(entryId);
         if (rights == VaultRights.None) return await VaultAudit.DenyAsync(audit, db, caller, "vault.report.entry", tenant, target, VaultErrors.NotFound, ct);
         if (!rights.Allows(VaultRights.Manage)) return await VaultAudit.DenyAsync(audit, db, caller, "vault.report.entry", tenant, target, VaultErrors.Forbidden, ct);
+        if (access.IsSensitive(entry!.FolderId) && !caller.SteppedUp) return VaultErrors.StepUpRequired;
 
         // Everyone who reaches the tenant is a candidate; each is judged by the same policy that decides their requests.
         var candidates = await (from g in db.TenantGrants
@@ -66,6 +67,7 @@ public sealed class VaultReports(IDbContextFactory<CustosDbContext> dbFactory, A
         var horizon = now.AddDays(options.ExpiryWarningDays);
         var rows = await db.VaultEntries.AsNoTracking().Where(e => e.TenantId == tenant && e.ExpiresAt != null && e.ExpiresAt <= horizon)
             .OrderBy(e => e.ExpiresAt).ToListAsync(ct);
+        // As in the entry list: entries in sensitive folders only after a step-up.
         return rows.Where(e => access.OnEntry(e) != VaultRights.None)
             .Select(e => new ExpiryRecord(e.Id, e.Title, e.FolderId, e.ExpiresAt!.Value, e.ExpiresAt <= now ? "expired" : "expiring")).ToList();
     }

@@ -25,12 +25,13 @@ public sealed class VaultReveals(IDbContextFactory<CustosDbContext> dbFactory, A
         if (!checkedEntry.Succeeded) return checkedEntry.Error!;
         var (entry, policy) = checkedEntry.Value;
 
+        // Blocks every version: an earlier one may hold the same (expired) password when only other fields changed.
+        if (policy.BlockRevealWhenExpired && entry.ExpiresAt <= time.GetUtcNow())
+            return await VaultAudit.DenyAsync(audit, db, caller, "vault.reveal", tenant, VaultAudit.EntryTarget(entryId), VaultErrors.Expired, ct);
         SecretBundle bundle;
         int revealedVersion;
         if (version is null || version == entry.Version)
         {
-            if (policy.BlockRevealWhenExpired && entry.ExpiresAt <= time.GetUtcNow())
-                return await VaultAudit.DenyAsync(audit, db, caller, "vault.reveal", tenant, VaultAudit.EntryTarget(entryId), VaultErrors.Expired, ct);
             bundle = await sealer.OpenAsync(tenant, entry.Id, VaultEntries.SecretsField, entry.Version, entry.Secrets, ct);
             revealedVersion = entry.Version;
         }
@@ -84,14 +85,17 @@ public sealed class VaultReveals(IDbContextFactory<CustosDbContext> dbFactory, A
         VaultCaller caller, string action, CancellationToken ct)
     {
         var access = await VaultAccess.LoadAsync(db, caller.User, tenant, time.StoredNow(), ct);
-        var entry = await db.VaultEntries.SingleOrDefaultAsync(e => e.Id == entryId && e.TenantId == tenant, ct);
+        // The entry and its folder's policy in one round trip.
+        var found = await db.VaultEntries.AsNoTracking().Where(e => e.Id == entryId && e.TenantId == tenant)
+            .Select(e => new { Entry = e, Policy = db.VaultFolders.Where(f => f.Id == e.FolderId).Select(f => f.Policy).FirstOrDefault() })
+            .SingleOrDefaultAsync(ct);
+        var entry = found?.Entry;
         var rights = entry is null ? VaultRights.None : access.OnEntry(entry);
         var target = VaultAudit.EntryTarget(entryId);
         if (rights == VaultRights.None) return await VaultAudit.DenyAsync(audit, db, caller, action, tenant, target, VaultErrors.NotFound, ct);
         if (!rights.Allows(VaultRights.Read)) return await VaultAudit.DenyAsync(audit, db, caller, action, tenant, target, VaultErrors.Forbidden, ct);
         if (access.IsSensitive(entry!.FolderId) && !caller.SteppedUp) return VaultErrors.StepUpRequired;
-        var policy = await db.VaultFolders.AsNoTracking().Where(f => f.Id == entry.FolderId).Select(f => f.Policy).SingleAsync(ct);
-        return (entry, FolderPolicy.FromJson(policy) ?? FolderPolicy.Default);
+        return (entry, FolderPolicy.FromJson(found!.Policy) ?? FolderPolicy.Default);
     }
 
     private Task RecordAsync(VaultEntry entry, string field, int version, VaultCaller caller, CancellationToken ct)

@@ -85,11 +85,12 @@ public sealed class VaultTransfer(
         var entries = await db.VaultEntries.AsNoTracking().Where(e => e.TenantId == tenant).ToListAsync(ct);
         var readable = entries.Where(e => inScope.Contains(e.FolderId) && access.OnEntry(e).Allows(VaultRights.Read)
             && (!access.IsSensitive(e.FolderId) || caller.SteppedUp)).ToList();
-        var leftOut = entries.Count(e => inScope.Contains(e.FolderId)) - readable.Count;
+        // Left out: what the caller sees but may not read here; entries and folders they cannot see are not mentioned at all.
+        var leftOut = entries.Count(e => inScope.Contains(e.FolderId) && access.OnEntry(e) != VaultRights.None) - readable.Count;
 
         var nodes = folders.Where(x => inScope.Contains(x.Id)).ToDictionary(x => x.Id, x => new TransferFolder { Name = x.Name, SourceId = x.Id });
         var root = folderId is { } rootId ? nodes[rootId] : new TransferFolder { Name = "Custos" };
-        foreach (var folder in folders.Where(x => inScope.Contains(x.Id) && x.Id != folderId))
+        foreach (var folder in folders.Where(x => nodes.ContainsKey(x.Id) && x.Id != folderId))
             (folder.ParentId is { } parentId && nodes.TryGetValue(parentId, out var parent) ? parent : root).Folders.Add(nodes[folder.Id]);
 
         var ids = readable.Select(e => e.Id).ToList();
@@ -115,6 +116,14 @@ public sealed class VaultTransfer(
             Id = Guid.CreateVersion7(), TenantId = tenant, EntryId = e.Id, UserId = caller.User, Field = "export", EntryVersion = e.Version, At = now,
             ClientAddress = caller.Actor.ClientAddress, Client = "export",
         }));
+        // TOM 6.9 as for every reveal: an exported entry set up for it asks to be rotated.
+        var rotate = readable.Where(e => e.RotateAfterReveal && e.RotationReason is null).Select(e => e.Id).ToList();
+        if (rotate.Count > 0)
+        {
+            var reason = $"exported by {caller.Actor.Name} at {now:yyyy-MM-dd HH:mm} UTC";
+            await db.VaultEntries.Where(e => rotate.Contains(e.Id) && e.RotationReason == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(e => e.RotationReason, reason), ct);
+        }
         await audit.CommitAsync(db, tx, VaultAudit.Entry(caller, "vault.export", tenant, VaultAudit.FolderTarget(folderId), AuditOutcome.Success,
             ("format", format), ("entries", readable.Count.ToString()), ("leftOut", leftOut.ToString())), ct);
         return new ExportResult(root, readable.Count, leftOut);

@@ -92,8 +92,7 @@ public sealed class EntryModel(
         if (CanManage)
         {
             var list = await grants.ListAsync(Tenant, new GrantTarget(null, id), Caller, ct);
-            await using var db = await dbFactory.CreateDbContextAsync(ct);
-            var groups = await db.Groups.AsNoTracking().OrderBy(g => g.Name).Select(g => g.Name).ToListAsync(ct);
+            var groups = await GroupNamesAsync(dbFactory, ct);
             if (list.Succeeded) Grants = new GrantsPanel(null, id, list.Value!, groups);
             Report = (await reports.ForEntryAsync(Tenant, id, Caller, ct)).Value;
         }

@@ -125,8 +125,7 @@ public sealed class EntryFormModel(
         var here = visible.FirstOrDefault(x => x.Id == FolderId);
         if (here is null) return NotFound();
         FolderName = here.Name;
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        Groups = await db.Groups.AsNoTracking().OrderBy(g => g.Name).Select(g => g.Name).ToListAsync(ct);
+        Groups = await GroupNamesAsync(dbFactory, ct);
         return null;
     }
 

@@ -54,8 +54,7 @@ public sealed class NewFolderModel(
             if (here is null) return NotFound();
             ParentName = here.Name;
         }
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        Groups = await db.Groups.AsNoTracking().OrderBy(g => g.Name).Select(g => g.Name).ToListAsync(ct);
+        Groups = await GroupNamesAsync(dbFactory, ct);
         return null;
     }
 }

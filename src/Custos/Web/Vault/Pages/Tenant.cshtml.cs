@@ -86,8 +86,7 @@ public sealed class TenantModel(
         var list = await grants.ListAsync(Tenant, target, Caller, ct);
         if (list.Succeeded)
         {
-            await using var db = await dbFactory.CreateDbContextAsync(ct);
-            Grants = new GrantsPanel(Folder?.Id, null, list.Value!, await db.Groups.AsNoTracking().OrderBy(g => g.Name).Select(g => g.Name).ToListAsync(ct));
+            Grants = new GrantsPanel(Folder?.Id, null, list.Value!, await GroupNamesAsync(dbFactory, ct));
         }
     }
 }

@@ -111,7 +111,6 @@ public sealed class TransferModel(
     private async Task LoadAsync(CancellationToken ct)
     {
         Folders = await folders.ListAsync(Tenant, Caller, ct);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        Groups = await db.Groups.AsNoTracking().OrderBy(g => g.Name).Select(g => g.Name).ToListAsync(ct);
+        Groups = await GroupNamesAsync(dbFactory, ct);
     }
 }

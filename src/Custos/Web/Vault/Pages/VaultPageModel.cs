@@ -1,9 +1,11 @@
 using Custos.Core.Common;
+using Custos.Core.Data;
 using Custos.Core.Tenants;
 using Custos.Core.Vault;
 using Custos.Web.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
 
 namespace Custos.Web.Vault.Pages;
 
@@ -39,6 +41,13 @@ public abstract class VaultPageModel(AccessPolicy policy, TenantAdministration t
         var permission = new PermissionInput(string.IsNullOrWhiteSpace(group) ? null : group, string.IsNullOrWhiteSpace(user) ? null : user,
             RightsForm.Parse(rights), Utc(from), Utc(until));
         return await grants.AddAsync(Tenant, new GrantTarget(entry is null ? folder : null, entry), permission, Caller, ct);
+    }
+
+    /// <summary>Group names for the rights choices of forms (names only: which groups exist is not a secret to colleagues).</summary>
+    protected static async Task<List<string>> GroupNamesAsync(IDbContextFactory<CustosDbContext> dbFactory, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Groups.AsNoTracking().OrderBy(g => g.Name).Select(g => g.Name).ToListAsync(ct);
     }
 
     protected static DateTimeOffset? Utc(DateTime? value) =>
