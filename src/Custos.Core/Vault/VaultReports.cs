@@ -68,7 +68,7 @@ public sealed class VaultReports(IDbContextFactory<CustosDbContext> dbFactory, A
         var rows = await db.VaultEntries.AsNoTracking().Where(e => e.TenantId == tenant && e.ExpiresAt != null && e.ExpiresAt <= horizon)
             .OrderBy(e => e.ExpiresAt).ToListAsync(ct);
         // As in the entry list: entries in sensitive folders only after a step-up.
-        return rows.Where(e => access.OnEntry(e) != VaultRights.None)
+        return rows.Where(e => access.OnEntry(e) != VaultRights.None && (!access.IsSensitive(e.FolderId) || caller.SteppedUp))
             .Select(e => new ExpiryRecord(e.Id, e.Title, e.FolderId, e.ExpiresAt!.Value, e.ExpiresAt <= now ? "expired" : "expiring")).ToList();
     }
 

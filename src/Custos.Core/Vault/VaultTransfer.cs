@@ -88,7 +88,7 @@ public sealed class VaultTransfer(
         // Left out: what the caller sees but may not read here; entries and folders they cannot see are not mentioned at all.
         var leftOut = entries.Count(e => inScope.Contains(e.FolderId) && access.OnEntry(e) != VaultRights.None) - readable.Count;
 
-        var nodes = folders.Where(x => inScope.Contains(x.Id)).ToDictionary(x => x.Id, x => new TransferFolder { Name = x.Name, SourceId = x.Id });
+        var nodes = folders.Where(x => inScope.Contains(x.Id) && access.VisibleFolders.Contains(x.Id)).ToDictionary(x => x.Id, x => new TransferFolder { Name = x.Name, SourceId = x.Id });
         var root = folderId is { } rootId ? nodes[rootId] : new TransferFolder { Name = "Custos" };
         foreach (var folder in folders.Where(x => nodes.ContainsKey(x.Id) && x.Id != folderId))
             (folder.ParentId is { } parentId && nodes.TryGetValue(parentId, out var parent) ? parent : root).Folders.Add(nodes[folder.Id]);

@@ -16,6 +16,26 @@ public static class ServeCommand
         var bind = new Option<string>("--bind") { Description = "Address to listen on.", DefaultValueFactory = _ => "127.0.0.1" };
         var cert = new Option<string?>("--cert") { Description = "TLS certificate (PEM); default: a self-signed one for localhost in the data directory." };
         var key = new Option<string?>("--key") { Description = "Private key of --cert (PEM)." };
+        var clipboardSeconds = new Option<int>("--clipboard-clear-seconds")
+        {
+            Description = "Seconds after which the vault's copy buttons clear the clipboard again.", DefaultValueFactory = _ => 20,
+        };
+        var passwordReuse = new Option<string>("--password-reuse")
+        {
+            Description = "What the vault does with a password another entry holds: 'refuse' (default) or 'flag' (save with a warning).",
+            DefaultValueFactory = _ => "refuse",
+        };
+        passwordReuse.AcceptOnlyFromAmong("refuse", "flag");
+        clipboardSeconds.Validators.Add(r =>
+        {
+            try
+            {
+                if (r.GetValueOrDefault<int>() is < 5 or > 600) r.AddError("--clipboard-clear-seconds must be between 5 and 600.");
+            }
+            catch (InvalidOperationException)
+            {
+            }
+        });
         var passwordPolicy = new Option<string?>("--password-policy")
         {
             Description = "Password rule: 'tom' (default: 11 characters with upper, lower case and digits) or " +
@@ -36,7 +56,7 @@ public static class ServeCommand
 
         var command = new Command("serve", "Run the Custos server (HTTPS), creating the data directory on first run.")
         {
-            data, db, httpsPort, httpPort, bind, cert, key, passwordPolicy,
+            data, db, httpsPort, httpPort, bind, cert, key, passwordPolicy, clipboardSeconds, passwordReuse,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -60,6 +80,11 @@ public static class ServeCommand
                 CertificatePath = parse.GetValue(cert),
                 CertificateKeyPath = parse.GetValue(key),
                 Identity = new Core.Identity.IdentityOptions { PasswordPolicy = policy },
+                Vault = new Core.Vault.VaultOptions
+                {
+                    ClipboardClearSeconds = parse.GetValue(clipboardSeconds),
+                    Reuse = parse.GetValue(passwordReuse) == "flag" ? Core.Vault.ReuseMode.Flag : Core.Vault.ReuseMode.Refuse,
+                },
             };
             CustosHost host;
             try
