@@ -48,7 +48,8 @@ public static class VaultTransferEndpoints
                 var format = TransferFormats.Parse(string.IsNullOrEmpty(formatName) ? "kdbx" : formatName);
                 await using var input = file.OpenReadStream();
                 // The readers are synchronous and CPU-bound (KDF, decryption); off the request thread.
-                document = await Task.Run(() => TransferFormats.Read(format, input, form["password"].ToString() is { Length: > 0 } pw ? pw : null, keyFile), ct);
+                var csv = form["csvMapping"].ToString() is { Length: > 0 } map ? new Core.Vault.Transfer.Csv.GenericCsvOptions { Mapping = Core.Vault.Transfer.Csv.CsvMappingText.Parse(map) } : null;
+                document = await Task.Run(() => TransferFormats.Read(format, input, form["password"].ToString() is { Length: > 0 } pw ? pw : null, keyFile, csv), ct);
             }
             catch (TransferFormatException e)
             {

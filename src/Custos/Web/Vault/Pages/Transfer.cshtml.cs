@@ -28,7 +28,7 @@ public sealed class TransferModel(
     }
 
     public async Task<IActionResult> OnPostImportAsync(Guid tenant, IFormFile? file, string? format, string? password, IFormFile? keyFile,
-        string? folderName, Guid? parent, string? rightsChoice, string? grantGroup, string[]? rights, CancellationToken ct)
+        string? folderName, Guid? parent, string? rightsChoice, string? grantGroup, string[]? rights, string? csvMapping, CancellationToken ct)
     {
         if (await LoadTenantAsync(tenant, ct) is { } stop) return stop;
         await LoadAsync(ct);
@@ -49,7 +49,8 @@ public sealed class TransferModel(
                 key = k.ToArray();
             }
             await using var input = file.OpenReadStream();
-            document = await Task.Run(() => TransferFormats.Read(kind, input, string.IsNullOrEmpty(password) ? null : password, key), ct);
+            var csv = string.IsNullOrWhiteSpace(csvMapping) ? null : new Core.Vault.Transfer.Csv.GenericCsvOptions { Mapping = Core.Vault.Transfer.Csv.CsvMappingText.Parse(csvMapping) };
+            document = await Task.Run(() => TransferFormats.Read(kind, input, string.IsNullOrEmpty(password) ? null : password, key, csv), ct);
         }
         catch (TransferFormatException e)
         {
