@@ -14,6 +14,10 @@ switch (name)
         return await AuditBench.RunAsync(rest);
     case "kdbx":
         return await KdbxBench.RunAsync(rest);
+    case "vault-reveal":
+        return await VaultRevealBench.RunAsync(rest);
+    case "vault-import":
+        return await VaultImportBench.RunAsync(rest);
     default:
         if (name.Length > 0 && name is not ("-h" or "--help" or "help"))
         {
@@ -39,5 +43,22 @@ static void PrintUsage()
                             --append-events <n> (default 2000), --verify-events <n> (default 1000000), --writers <n>
           kdbx     KeePass KDBX 4 read of 10,000 entries (Argon2id 64 MiB), KDF apart from parsing, and keepassxc-cli
                    opening the same file. Options: --entries <n> (default 10000), --runs <n> (default 3)
+          vault-reveal
+                   Reveals through the HTTPS API of a running server (100 entries, bearer token): closed loop (C workers,
+                   throughput and p50/p95/p99), open loop at a fixed rate (latency from the scheduled send), then checks
+                   that every answered reveal is journalled with its audit event and that the audit chain verifies; with a
+                   breakdown against cheaper endpoints (healthz, tenants, entry view) and EF statements per request.
+                   Options: --pg <admin connection string> (default: SQLite in a temp dir), --concurrency <n[,n...]>
+                            (default 32), --duration <s> (default 10), --warmup <s> (default 5; goes on until the JIT
+                            settles), --rate <n/s> (default 500), --entries <n> (default 100), --no-breakdown,
+                            --pg-pool <n> (the server's Npgsql Maximum Pool Size, default 50; 0 = Npgsql's default
+                            100, which PostgreSQL's default max_connections=100 refuses under overload)
+          vault-import
+                   KeePass import of 10,000 entries (KDBX 4, Argon2id 64 MiB): the read (KDF apart from decrypt+parse),
+                   VaultTransfer.ImportAsync into the database of a freshly started server (rows built vs SaveChanges),
+                   zxcvbn's share, and keepassxc-cli ls -R on the same file (required: /usr/bin/keepassxc-cli).
+                   Options: --pg <admin connection string> (SQLite is always measured; PostgreSQL as well when given),
+                            --entries <n> (default 10000), --runs <n> (reads and keepassxc-cli, default 3),
+                            --import-runs <n> (imports per database, each on a new database, default 2)
         """);
 }

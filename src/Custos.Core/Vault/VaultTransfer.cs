@@ -50,7 +50,7 @@ public sealed class VaultTransfer(
         var grants = await VaultPermissions.ResolveAsync(db, tenant, top.Id, null, target.Permissions, caller, now, ct);
         if (!grants.Succeeded) return grants.Error!;
 
-        var run = new ImportRun(tenant, caller, now, sealer, fingerprints);
+        var run = new ImportRun(tenant, caller, now, sealer, fingerprints, StrengthsOf(document.Root));
         db.VaultFolders.Add(top);
         db.VaultGrants.AddRange(grants.Value!);
         await run.AddFolderContentAsync(db, document.Root, top.Id, name, ct);
@@ -129,6 +129,18 @@ public sealed class VaultTransfer(
         return new ExportResult(root, readable.Count, leftOut);
     }
 
+    /// <summary>
+    /// zxcvbn's score of every distinct current password, computed in parallel: at 1–4 ms a password it is most of an
+    /// import's cost, and the scores are independent.
+    /// </summary>
+    private static IReadOnlyDictionary<string, int> StrengthsOf(TransferFolder root)
+    {
+        var scores = new System.Collections.Concurrent.ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+        Parallel.ForEach(root.AllEntries().Select(e => e.Password).OfType<string>().Where(p => p.Length > 0).Distinct(StringComparer.Ordinal),
+            password => scores[password] = PasswordStrength.Score(password));
+        return scores;
+    }
+
     private static HashSet<Guid> Descendants(List<VaultFolder> folders, Guid top)
     {
         var children = folders.ToLookup(f => f.ParentId);
@@ -155,7 +167,8 @@ public sealed class VaultTransfer(
     }
 
     /// <summary>The rows one import adds, built up before the transaction that writes them.</summary>
-    private sealed class ImportRun(TenantId tenant, VaultCaller caller, DateTimeOffset now, SecretSealer sealer, PasswordFingerprints fingerprints)
+    private sealed class ImportRun(TenantId tenant, VaultCaller caller, DateTimeOffset now, SecretSealer sealer, PasswordFingerprints fingerprints,
+        IReadOnlyDictionary<string, int> strengths)
     {
         public int Folders, Entries, Versions, Attachments;
         public List<TransferSkip> Skipped { get; } = [];
@@ -190,7 +203,7 @@ public sealed class VaultTransfer(
             for (var i = 0; i < history.Count; i++)
             {
                 var old = history[i];
-                var snapshotEntry = NewEntry(old, folderId, path) ?? entry;
+                var snapshotEntry = NewEntry(old, folderId, path, history: true) ?? entry;
                 var replacedAt = (i + 1 < history.Count ? history[i + 1].Modified : source.Modified) ?? now;
                 var version = new VaultEntryVersion
                 {
@@ -227,7 +240,7 @@ public sealed class VaultTransfer(
             }
         }
 
-        private VaultEntry? NewEntry(TransferEntry source, Guid folderId, string path)
+        private VaultEntry? NewEntry(TransferEntry source, Guid folderId, string path, bool history = false)
         {
             var title = string.IsNullOrWhiteSpace(source.Title) ? source.Urls.FirstOrDefault() ?? source.UserName ?? "" : source.Title.Trim();
             if (title.Length == 0)
@@ -243,7 +256,8 @@ public sealed class VaultTransfer(
                 Urls = VaultJson.Of(source.Urls.Where(u => u.Length > 0).Take(50)), Tags = VaultJson.Of(source.Tags.Distinct().Take(50)),
                 TextFields = VaultJson.Of(fields), Secrets = [], ExpiresAt = source.Expires?.ToStoredPrecision(),
                 ServiceLimitation = source.ServiceLimitation is null ? null : Cut(source.ServiceLimitation, 1000),
-                PasswordStrength = source.Password is { Length: > 0 } pw ? PasswordStrength.Score(pw) : null,
+                // History snapshots keep no score; current passwords were scored up front, on every core.
+                PasswordStrength = !history && source.Password is { Length: > 0 } pw ? strengths[pw] : null,
                 CreatedAt = (source.Created ?? now).ToStoredPrecision(), CreatedBy = caller.Actor.Name, ModifiedAt = modified, ModifiedBy = caller.Actor.Name,
                 PasswordChangedAt = modified,
             };
