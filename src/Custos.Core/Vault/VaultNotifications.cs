@@ -40,6 +40,11 @@ public sealed class VaultNotifications(IDbContextFactory<CustosDbContext> dbFact
         var horizon = now.AddDays(options.ExpiryWarningDays);
         var due = await db.VaultEntries.AsNoTracking().Where(e => e.ExpiresAt != null && e.ExpiresAt <= horizon).ToListAsync(ct);
         if (due.Count == 0) return 0;
+        // The notices that exist already, loaded once (not one query per entry and person).
+        var dueIds = due.Select(e => e.Id).ToList();
+        var existing = (await db.VaultNotifications.AsNoTracking().Where(n => n.EntryId != null && dueIds.Contains(n.EntryId.Value))
+            .Select(n => new { n.UserId, n.EntryId, n.Kind, n.Text }).ToListAsync(ct))
+            .Select(n => (n.UserId, n.EntryId!.Value, n.Kind, n.Text)).ToHashSet();
         var created = new List<VaultNotification>();
         foreach (var tenantEntries in due.GroupBy(e => e.TenantId))
         {
@@ -56,7 +61,7 @@ public sealed class VaultNotifications(IDbContextFactory<CustosDbContext> dbFact
                 {
                     var kind = entry.ExpiresAt <= now ? Expired : Expiring;
                     var text = $"{entry.Title}: {(kind == Expired ? "expired on" : "expires on")} {entry.ExpiresAt:yyyy-MM-dd}";
-                    if (await db.VaultNotifications.AnyAsync(n => n.UserId == user && n.EntryId == entry.Id && n.Kind == kind && n.Text == text, ct)) continue;
+                    if (existing.Contains((user, entry.Id, kind, text))) continue;
                     created.Add(new VaultNotification
                     {
                         Id = Guid.CreateVersion7(), UserId = user, TenantId = tenant, EntryId = entry.Id, Kind = kind, Text = text, CreatedAt = now,
