@@ -15,6 +15,22 @@ public static class DatabaseMigrator
         if (settings.Provider == DatabaseProvider.Sqlite)
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
         await db.Database.MigrateAsync(ct);
+        await CheckRightsTriggersAsync(db, settings.Provider, ct);
+    }
+
+    /// <summary>Fails start-up when a trigger that keeps access caches honest is gone (see <see cref="RightsStampTriggers"/>).</summary>
+    public static async Task CheckRightsTriggersAsync(CustosDbContext db, DatabaseProvider provider, CancellationToken ct = default)
+    {
+        var sqlite = provider == DatabaseProvider.Sqlite;
+        var tables = await db.Database.SqlQueryRaw<string>(sqlite
+                ? "SELECT tbl_name AS \"Value\" FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'rights\\_stamp\\_%' ESCAPE '\\'"
+                : "SELECT tgrelid::regclass::text AS \"Value\" FROM pg_trigger WHERE tgname = 'rights_stamp'")
+            .ToListAsync(ct);
+        var missing = RightsStampTriggers.Missing(tables, sqlite);
+        if (missing.Count > 0)
+            throw new InvalidOperationException(
+                $"The database lacks the access-change triggers on {string.Join(", ", missing)}; Custos will not start with them missing " +
+                "(cached access rights could outlive a revocation). Re-create them with the migration RightsStamp.");
     }
 
     /// <summary>True when the database answers a trivial query.</summary>

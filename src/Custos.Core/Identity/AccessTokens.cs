@@ -55,34 +55,61 @@ public sealed class AccessTokens(IDbContextFactory<CustosDbContext> dbFactory, A
         return new IssuedToken(row.Id, token, row.ExpiresAt);
     }
 
+    /// <summary>What a token stands for, as read with its owner; kept per token hash while the rights stamp holds.</summary>
+    private sealed record Known(Guid TokenId, UserId UserId, string UserName, string DisplayName, List<string> Roles, bool HasSecondFactor,
+        string Scopes, DateTimeOffset ExpiresAt, bool Revoked, bool OwnerEnabled)
+    {
+        /// <summary>When the last use was written; shared by the requests that hit this entry.</summary>
+        public DateTimeOffset? LastUsedAt { get; set; }
+    }
+
+    /// <summary>
+    /// Tokens seen lately, by hash. Revoking a token, disabling its owner or changing their roles or second factors
+    /// moves the rights stamp (database triggers), which empties this on every node before the next request.
+    /// </summary>
+    private readonly StampedCache<string, Known> known = new(20_000);
+
     /// <summary>The principal a bearer token stands for, or null when it is unknown, expired, revoked or its owner disabled.</summary>
     public async Task<SessionPrincipal?> ValidateAsync(string token, CancellationToken ct = default)
     {
         if (!token.StartsWith(Prefix, StringComparison.Ordinal) || token.Length > 100) return null;
         var hash = SecretToken.HashOf(token);
+        var key = Convert.ToBase64String(hash);
         var now = time.StoredNow();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        // One round trip for every API call: the token, its owner, the owner's roles and whether a second factor exists.
-        var row = await (from t in db.AccessTokens
-                         join u in db.Users on t.UserId equals u.Id
-                         where t.TokenHash == hash
-                         select new
-                         {
-                             Token = t, User = u,
-                             Roles = db.UserRoles.Where(r => r.UserId == u.Id).Select(r => r.Role).ToList(),
-                             HasKey = db.SecurityKeys.Any(k => k.UserId == u.Id),
-                         }).AsNoTracking().SingleOrDefaultAsync(ct);
-        if (row is null || row.Token.RevokedAt is not null || row.Token.ExpiresAt <= now || !row.User.IsEnabled) return null;
-        var allowed = row.Token.Scopes.Split(' ').Select(s => Scopes.GetValueOrDefault(s)).OfType<string>().ToHashSet();
-        var roles = row.Roles;
-        var hasSecondFactor = row.User.TotpConfirmedAt is not null || row.HasKey;
-        if (row.Token.LastUsedAt is null || now - row.Token.LastUsedAt > TimeSpan.FromMinutes(1))
-            await db.AccessTokens.Where(t => t.Id == row.Token.Id).ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now), ct);
-        return new SessionPrincipal(row.Token.Id, row.User.Id, row.User.UserName, row.User.DisplayName, roles.Where(allowed.Contains).ToList())
+        await db.Database.OpenConnectionAsync(ct);
+        var stamp = await known.ReadStampAsync(db);
+        if (!known.TryGet(stamp, key, out var row))
         {
-            HasSecondFactor = hasSecondFactor,
+            // One round trip: the token, its owner, the owner's roles and whether a second factor exists.
+            var found = await (from t in db.AccessTokens
+                               join u in db.Users on t.UserId equals u.Id
+                               where t.TokenHash == hash
+                               select new
+                               {
+                                   Token = t, User = u,
+                                   Roles = db.UserRoles.Where(r => r.UserId == u.Id).Select(r => r.Role).ToList(),
+                                   HasKey = db.SecurityKeys.Any(k => k.UserId == u.Id),
+                               }).AsNoTracking().SingleOrDefaultAsync(ct);
+            // Unknown tokens are not remembered: guessed strings must not fill (and so keep emptying) the cache.
+            if (found is null) return null;
+            row = new Known(found.Token.Id, found.User.Id, found.User.UserName, found.User.DisplayName, found.Roles,
+                found.User.TotpConfirmedAt is not null || found.HasKey, found.Token.Scopes, found.Token.ExpiresAt, found.Token.RevokedAt is not null,
+                found.User.IsEnabled) { LastUsedAt = found.Token.LastUsedAt };
+            known.Set(stamp, key, row);
+        }
+        if (row.Revoked || row.ExpiresAt <= now || !row.OwnerEnabled) return null;
+        var allowed = row.Scopes.Split(' ').Select(s => Scopes.GetValueOrDefault(s)).OfType<string>().ToHashSet();
+        if (row.LastUsedAt is null || now - row.LastUsedAt > TimeSpan.FromMinutes(1))
+        {
+            row.LastUsedAt = now;
+            await db.AccessTokens.Where(t => t.Id == row.TokenId).ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now), ct);
+        }
+        return new SessionPrincipal(row.TokenId, row.UserId, row.UserName, row.DisplayName, row.Roles.Where(allowed.Contains).ToList())
+        {
+            HasSecondFactor = row.HasSecondFactor,
             IsToken = true,
-            TokenScopes = row.Token.Scopes.Split(' ').ToHashSet(),
+            TokenScopes = row.Scopes.Split(' ').ToHashSet(),
         };
     }
 

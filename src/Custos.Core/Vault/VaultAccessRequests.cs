@@ -12,7 +12,7 @@ public sealed record AccessRequestView(Guid Id, Guid EntryId, string EntryTitle,
 /// "May I read this for N hours?": a user who sees an entry (or knows its id from a colleague) asks with a reason;
 /// a Manage holder approves, which grants Read to that user alone until the time is up, or denies. All recorded.
 /// </summary>
-public sealed class VaultAccessRequests(IDbContextFactory<CustosDbContext> dbFactory, AuditLog audit, TimeProvider time)
+public sealed class VaultAccessRequests(IDbContextFactory<CustosDbContext> dbFactory, VaultAccessCache accessCache, AuditLog audit, TimeProvider time)
 {
     public const int MaxHours = 24 * 14;
 
@@ -23,7 +23,7 @@ public sealed class VaultAccessRequests(IDbContextFactory<CustosDbContext> dbFac
         if (string.IsNullOrEmpty(reason) || reason.Length > 1000) return VaultErrors.Invalid("Give a reason (at most 1000 characters).");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = time.StoredNow();
-        var access = await VaultAccess.LoadAsync(db, caller.User, tenant, now, ct);
+        var access = await accessCache.GetAsync(db, caller.User, tenant, now, ct);
         var entry = await db.VaultEntries.AsNoTracking().SingleOrDefaultAsync(e => e.Id == entryId && e.TenantId == tenant, ct);
         // Asking needs the tenant, not a right on the entry: that is what the request is for.
         if (entry is null || !access.TenantReachable)
@@ -45,7 +45,7 @@ public sealed class VaultAccessRequests(IDbContextFactory<CustosDbContext> dbFac
     public async Task<IReadOnlyList<AccessRequestView>> ListAsync(TenantId tenant, VaultCaller caller, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var access = await VaultAccess.LoadAsync(db, caller.User, tenant, time.StoredNow(), ct);
+        var access = await accessCache.GetAsync(db, caller.User, tenant, time.StoredNow(), ct);
         if (!access.TenantReachable) return [];
         var rows = await (from r in db.VaultAccessRequests.AsNoTracking()
                           join e in db.VaultEntries on r.EntryId equals e.Id
@@ -62,7 +62,7 @@ public sealed class VaultAccessRequests(IDbContextFactory<CustosDbContext> dbFac
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = time.StoredNow();
-        var access = await VaultAccess.LoadAsync(db, caller.User, tenant, now, ct);
+        var access = await accessCache.GetAsync(db, caller.User, tenant, now, ct);
         var request = await db.VaultAccessRequests.SingleOrDefaultAsync(r => r.Id == requestId && r.TenantId == tenant, ct);
         var entry = request is null ? null : await db.VaultEntries.AsNoTracking().SingleOrDefaultAsync(e => e.Id == request.EntryId, ct);
         var target = $"access-request:{requestId}";

@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Custos.Core.Vault;
 
 /// <summary>Files on entries (certificates, key files, recovery sheets): sealed with the tenant key, at most 10 MiB each.</summary>
-public sealed class VaultAttachments(IDbContextFactory<CustosDbContext> dbFactory, AuditLog audit, SecretSealer sealer, TimeProvider time)
+public sealed class VaultAttachments(IDbContextFactory<CustosDbContext> dbFactory, VaultAccessCache accessCache, AuditLog audit, SecretSealer sealer, TimeProvider time)
 {
     public async Task<Result<AttachmentView>> AddAsync(TenantId tenant, Guid entryId, string name, byte[] content, VaultCaller caller, CancellationToken ct = default)
     {
@@ -16,7 +16,7 @@ public sealed class VaultAttachments(IDbContextFactory<CustosDbContext> dbFactor
         if (content.LongLength > VaultOptions.MaxAttachmentBytes) return VaultErrors.AttachmentTooLarge;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = time.StoredNow();
-        var access = await VaultAccess.LoadAsync(db, caller.User, tenant, now, ct);
+        var access = await accessCache.GetAsync(db, caller.User, tenant, now, ct);
         var entry = await db.VaultEntries.AsNoTracking().SingleOrDefaultAsync(e => e.Id == entryId && e.TenantId == tenant, ct);
         var rights = entry is null ? VaultRights.None : access.OnEntry(entry);
         var target = VaultAudit.EntryTarget(entryId);
@@ -40,7 +40,7 @@ public sealed class VaultAttachments(IDbContextFactory<CustosDbContext> dbFactor
     public async Task<Result<bool>> RemoveAsync(TenantId tenant, Guid entryId, Guid attachmentId, VaultCaller caller, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var access = await VaultAccess.LoadAsync(db, caller.User, tenant, time.StoredNow(), ct);
+        var access = await accessCache.GetAsync(db, caller.User, tenant, time.StoredNow(), ct);
         var entry = await db.VaultEntries.AsNoTracking().SingleOrDefaultAsync(e => e.Id == entryId && e.TenantId == tenant, ct);
         var attachment = await db.VaultAttachments.SingleOrDefaultAsync(a => a.Id == attachmentId && a.EntryId == entryId && a.TenantId == tenant, ct);
         var rights = entry is null || attachment is null ? VaultRights.None : access.OnEntry(entry);

@@ -11,7 +11,7 @@ namespace Custos.Core.Vault;
 /// database, every change keeps the previous version, and nothing here ever returns a secret (see <see cref="VaultReveals"/>).
 /// </summary>
 public sealed class VaultEntries(
-    IDbContextFactory<CustosDbContext> dbFactory, AuditLog audit, SecretSealer sealer, PasswordFingerprints fingerprints,
+    IDbContextFactory<CustosDbContext> dbFactory, VaultAccessCache accessCache, AuditLog audit, SecretSealer sealer, PasswordFingerprints fingerprints,
     VaultOptions options, TimeProvider time)
 {
     public const string SecretsField = "secrets";
@@ -23,7 +23,7 @@ public sealed class VaultEntries(
         if (Validate(input, creating: true) is { } invalid) return invalid;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = time.StoredNow();
-        var access = await VaultAccess.LoadAsync(db, caller.User, tenant, now, ct);
+        var access = await accessCache.GetAsync(db, caller.User, tenant, now, ct);
         var target = VaultAudit.FolderTarget(input.FolderId);
         var rights = access.OnFolder(input.FolderId);
         if (rights == VaultRights.None) return await VaultAudit.DenyAsync(audit, db, caller, "vault.entry.create", tenant, target, VaultErrors.NotFound, ct);
@@ -64,7 +64,7 @@ public sealed class VaultEntries(
         if (Validate(input, creating: false) is { } invalid) return invalid;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = time.StoredNow();
-        var access = await VaultAccess.LoadAsync(db, caller.User, tenant, now, ct);
+        var access = await accessCache.GetAsync(db, caller.User, tenant, now, ct);
         var entry = await db.VaultEntries.SingleOrDefaultAsync(e => e.Id == entryId && e.TenantId == tenant, ct);
         var target = VaultAudit.EntryTarget(entryId);
         var rights = entry is null ? VaultRights.None : access.OnEntry(entry);
@@ -127,7 +127,7 @@ public sealed class VaultEntries(
     public async Task<Result<EntryView>> GetAsync(TenantId tenant, Guid entryId, VaultCaller caller, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var access = await VaultAccess.LoadAsync(db, caller.User, tenant, time.StoredNow(), ct);
+        var access = await accessCache.GetAsync(db, caller.User, tenant, time.StoredNow(), ct);
         var entry = await db.VaultEntries.AsNoTracking().SingleOrDefaultAsync(e => e.Id == entryId && e.TenantId == tenant, ct);
         var rights = entry is null ? VaultRights.None : access.OnEntry(entry);
         if (rights == VaultRights.None)
@@ -140,7 +140,7 @@ public sealed class VaultEntries(
     public async Task<IReadOnlyList<EntryView>> ListAsync(TenantId tenant, Guid? folderId, string? search, VaultCaller caller, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var access = await VaultAccess.LoadAsync(db, caller.User, tenant, time.StoredNow(), ct);
+        var access = await accessCache.GetAsync(db, caller.User, tenant, time.StoredNow(), ct);
         if (!access.TenantReachable) return [];
         var query = db.VaultEntries.AsNoTracking().Where(e => e.TenantId == tenant);
         if (folderId is { } f) query = query.Where(e => e.FolderId == f);

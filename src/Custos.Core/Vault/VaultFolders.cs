@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Custos.Core.Vault;
 
 /// <summary>The folder tree of a tenant's vault.</summary>
-public sealed class VaultFolders(IDbContextFactory<CustosDbContext> dbFactory, AuditLog audit, TimeProvider time)
+public sealed class VaultFolders(IDbContextFactory<CustosDbContext> dbFactory, VaultAccessCache accessCache, AuditLog audit, TimeProvider time)
 {
     public async Task<Result<FolderView>> CreateAsync(TenantId tenant, FolderInput input, VaultCaller caller, CancellationToken ct = default)
     {
@@ -16,7 +16,7 @@ public sealed class VaultFolders(IDbContextFactory<CustosDbContext> dbFactory, A
         if (input.Policy?.Validate() is { } badPolicy) return VaultErrors.Invalid(badPolicy);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = time.StoredNow();
-        var access = await VaultAccess.LoadAsync(db, caller.User, tenant, now, ct);
+        var access = await accessCache.GetAsync(db, caller.User, tenant, now, ct);
         var target = VaultAudit.FolderTarget(input.ParentId);
         var rights = input.ParentId is { } parent ? access.OnFolder(parent) : access.OnRoot();
         if (rights == VaultRights.None && !(input.ParentId is null && access.TenantReachable))
@@ -41,7 +41,7 @@ public sealed class VaultFolders(IDbContextFactory<CustosDbContext> dbFactory, A
         await audit.CommitAsync(db, tx, VaultAudit.Entry(caller, "vault.folder.create", tenant, VaultAudit.FolderTarget(folder.Id), AuditOutcome.Success,
             ("name", name), ("parent", input.ParentId?.ToString()), ("inheritRights", input.InheritRights.ToString()),
             ("sensitive", input.IsSensitive.ToString()), ("permissions", VaultPermissions.Describe(input.Permissions))), ct);
-        var created = await VaultAccess.LoadAsync(db, caller.User, tenant, now, ct);
+        var created = await accessCache.GetAsync(db, caller.User, tenant, now, ct);
         return View(folder, created.OnFolder(folder.Id));
     }
 
@@ -49,7 +49,7 @@ public sealed class VaultFolders(IDbContextFactory<CustosDbContext> dbFactory, A
     public async Task<IReadOnlyList<FolderView>> ListAsync(TenantId tenant, VaultCaller caller, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var access = await VaultAccess.LoadAsync(db, caller.User, tenant, time.StoredNow(), ct);
+        var access = await accessCache.GetAsync(db, caller.User, tenant, time.StoredNow(), ct);
         if (access.VisibleFolders.Count == 0) return [];
         var folders = await db.VaultFolders.AsNoTracking().Where(f => f.TenantId == tenant).ToListAsync(ct);
         return folders.Where(f => access.VisibleFolders.Contains(f.Id))
@@ -61,7 +61,7 @@ public sealed class VaultFolders(IDbContextFactory<CustosDbContext> dbFactory, A
     public async Task<VaultRights> RootRightsAsync(TenantId tenant, VaultCaller caller, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return (await VaultAccess.LoadAsync(db, caller.User, tenant, time.StoredNow(), ct)).OnRoot();
+        return (await accessCache.GetAsync(db, caller.User, tenant, time.StoredNow(), ct)).OnRoot();
     }
 
     /// <summary>Renames a folder, or changes its sensitivity, inheritance or policy; needs Manage.</summary>
@@ -70,7 +70,7 @@ public sealed class VaultFolders(IDbContextFactory<CustosDbContext> dbFactory, A
     {
         if (policy?.Validate() is { } badPolicy) return VaultErrors.Invalid(badPolicy);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var access = await VaultAccess.LoadAsync(db, caller.User, tenant, time.StoredNow(), ct);
+        var access = await accessCache.GetAsync(db, caller.User, tenant, time.StoredNow(), ct);
         var folder = await db.VaultFolders.SingleOrDefaultAsync(f => f.Id == folderId && f.TenantId == tenant, ct);
         var rights = folder is null ? VaultRights.None : access.OnFolder(folderId);
         var target = VaultAudit.FolderTarget(folderId);
@@ -90,7 +90,7 @@ public sealed class VaultFolders(IDbContextFactory<CustosDbContext> dbFactory, A
         await audit.CommitAsync(db, tx, VaultAudit.Entry(caller, "vault.folder.update", tenant, target, AuditOutcome.Success,
             ("name", folder!.Name), ("sensitive", folder.IsSensitive.ToString()), ("inheritRights", folder.InheritRights.ToString()),
             ("policy", folder.Policy)), ct);
-        var after = await VaultAccess.LoadAsync(db, caller.User, tenant, time.StoredNow(), ct);
+        var after = await accessCache.GetAsync(db, caller.User, tenant, time.StoredNow(), ct);
         return View(folder, after.OnFolder(folderId), after.IsSensitive(folderId));
     }
 

@@ -17,13 +17,13 @@ public sealed record ExpiryRecord(Guid EntryId, string Title, Guid FolderId, Dat
 /// The vault's evidence (TOM 6.9, 6.10): who can reach an entry and who revealed it since it last changed; what one
 /// person revealed; which entries expire. Entry reports need Manage on the entry; the per-person report is for auditors.
 /// </summary>
-public sealed class VaultReports(IDbContextFactory<CustosDbContext> dbFactory, Audit.AuditLog audit, VaultOptions options, TimeProvider time)
+public sealed class VaultReports(IDbContextFactory<CustosDbContext> dbFactory, VaultAccessCache accessCache, Audit.AuditLog audit, VaultOptions options, TimeProvider time)
 {
     public async Task<Result<EntryAccessReport>> ForEntryAsync(TenantId tenant, Guid entryId, VaultCaller caller, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = time.StoredNow();
-        var access = await VaultAccess.LoadAsync(db, caller.User, tenant, now, ct);
+        var access = await accessCache.GetAsync(db, caller.User, tenant, now, ct);
         var entry = await db.VaultEntries.AsNoTracking().SingleOrDefaultAsync(e => e.Id == entryId && e.TenantId == tenant, ct);
         var rights = entry is null ? VaultRights.None : access.OnEntry(entry);
         var target = VaultAudit.EntryTarget(entryId);
@@ -40,7 +40,7 @@ public sealed class VaultReports(IDbContextFactory<CustosDbContext> dbFactory, A
         var rows = new List<(string, string)>();
         foreach (var user in candidates.OrderBy(c => c.UserName))
         {
-            var theirs = (await VaultAccess.LoadAsync(db, user.Id, tenant, now, ct)).OnEntry(entry!);
+            var theirs = (await accessCache.GetAsync(db, user.Id, tenant, now, ct)).OnEntry(entry!);
             if (theirs != VaultRights.None) rows.Add((user.UserName, theirs.Describe()));
         }
         var reveals = await RevealsAsync(db, r => r.EntryId == entryId && r.At >= entry!.PasswordChangedAt, ct);
@@ -62,7 +62,7 @@ public sealed class VaultReports(IDbContextFactory<CustosDbContext> dbFactory, A
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = time.StoredNow();
-        var access = await VaultAccess.LoadAsync(db, caller.User, tenant, now, ct);
+        var access = await accessCache.GetAsync(db, caller.User, tenant, now, ct);
         if (!access.TenantReachable) return [];
         var horizon = now.AddDays(options.ExpiryWarningDays);
         var rows = await db.VaultEntries.AsNoTracking().Where(e => e.TenantId == tenant && e.ExpiresAt != null && e.ExpiresAt <= horizon)

@@ -11,11 +11,19 @@ namespace Custos.Core.Vault;
 /// where, through which client) durably before the value is returned (<see cref="RevealJournal"/>). If the record
 /// cannot be written, nothing is revealed.
 /// </summary>
-public sealed class VaultReveals(IDbContextFactory<CustosDbContext> dbFactory, AuditLog audit, SecretSealer sealer, RevealJournal journal, TimeProvider time)
+public sealed class VaultReveals(IDbContextFactory<CustosDbContext> dbFactory, VaultAccessCache accessCache, AuditLog audit, SecretSealer sealer, RevealJournal journal, TimeProvider time)
 {
     public sealed record Revealed(string Value, int Version);
 
     public sealed record TotpCode(string Code, int SecondsLeft, int Period);
+
+    private sealed record EntryWithPolicy(VaultEntry Entry, string? Policy);
+
+    // Compiled once per host (a compiled query belongs to one model): every reveal runs it.
+    private readonly Func<CustosDbContext, Guid, TenantId, Task<EntryWithPolicy?>> loadEntry = EF.CompileAsyncQuery(
+        (CustosDbContext db, Guid entryId, TenantId tenant) => db.VaultEntries.AsNoTracking().Where(e => e.Id == entryId && e.TenantId == tenant)
+            .Select(e => new EntryWithPolicy(e, db.VaultFolders.Where(f => f.Id == e.FolderId).Select(f => f.Policy).FirstOrDefault()))
+            .SingleOrDefault());
 
     /// <summary>Reveals one field of the current entry, or of an earlier version when <paramref name="version"/> is given.</summary>
     public async Task<Result<Revealed>> RevealAsync(TenantId tenant, Guid entryId, string field, int? version, VaultCaller caller, CancellationToken ct = default)
@@ -84,11 +92,10 @@ public sealed class VaultReveals(IDbContextFactory<CustosDbContext> dbFactory, A
     private async Task<Result<(VaultEntry Entry, FolderPolicy Policy)>> AuthorizeAsync(CustosDbContext db, TenantId tenant, Guid entryId,
         VaultCaller caller, string action, CancellationToken ct)
     {
-        var access = await VaultAccess.LoadAsync(db, caller.User, tenant, time.StoredNow(), ct);
-        // The entry and its folder's policy in one round trip.
-        var found = await db.VaultEntries.AsNoTracking().Where(e => e.Id == entryId && e.TenantId == tenant)
-            .Select(e => new { Entry = e, Policy = db.VaultFolders.Where(f => f.Id == e.FolderId).Select(f => f.Policy).FirstOrDefault() })
-            .SingleOrDefaultAsync(ct);
+        // One connection for the stamp, the entry and its folder's policy (opening one costs more than a query).
+        await db.Database.OpenConnectionAsync(ct);
+        var access = await accessCache.GetAsync(db, caller.User, tenant, time.StoredNow(), ct);
+        var found = await loadEntry(db, entryId, tenant);
         var entry = found?.Entry;
         var rights = entry is null ? VaultRights.None : access.OnEntry(entry);
         var target = VaultAudit.EntryTarget(entryId);

@@ -6,6 +6,7 @@ public static class VaultServiceCollectionExtensions
 {
     public static IServiceCollection AddVault(this IServiceCollection services, VaultOptions? options = null) =>
         services.AddSingleton(options ?? new VaultOptions())
+            .AddSingleton<VaultAccessCache>()
             .AddSingleton<SecretSealer>()
             .AddSingleton<PasswordFingerprints>()
             .AddSingleton<VaultFolders>()

@@ -117,6 +117,29 @@ namespace Custos.Storage.Sqlite.Migrations
                     b.ToTable("audit_events", (string)null);
                 });
 
+            modelBuilder.Entity("Custos.Core.Data.RightsStamp", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Value")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("value");
+
+                    b.HasKey("Id")
+                        .HasName("pk_rights_stamps");
+
+                    b.ToTable("rights_stamps", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Value = 0L
+                        });
+                });
+
             modelBuilder.Entity("Custos.Core.Identity.AccessToken", b =>
                 {
                     b.Property<Guid>("Id")

@@ -61,6 +61,14 @@ internal sealed class VaultClient : IDisposable
         return (await response.Content.ReadAsByteArrayAsync(ct), response.Headers);
     }
 
+    /// <summary>A file the server sends on a GET (an attachment).</summary>
+    public async Task<byte[]> GetBytesAsync(string path, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        using var response = await SendRawAsync(request, ct);
+        return await response.Content.ReadAsByteArrayAsync(ct);
+    }
+
     private async Task<HttpResponseMessage> SendRawAsync(HttpRequestMessage request, CancellationToken ct)
     {
         HttpResponseMessage response;

@@ -19,6 +19,8 @@ public static class VaultCommand
         var verbs = new VaultVerbs(connection, output, error);
         foreach (var verb in VaultEntryVerbs.Create(verbs)
                      .Concat(VaultSecretVerbs.Create(verbs))
+                     .Concat(VaultHistoryVerbs.Create(verbs))
+                     .Concat(VaultAttachmentVerbs.Create(verbs))
                      .Concat(VaultTransferVerbs.Create(verbs))
                      .Concat(VaultAccessVerbs.Create(verbs)))
             vault.Subcommands.Add(verb);

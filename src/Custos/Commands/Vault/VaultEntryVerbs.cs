@@ -86,6 +86,9 @@ internal static class VaultEntryVerbs
                 ("URLs", string.Join("  ", e.Urls)), ("Tags", string.Join(", ", e.Tags)),
             };
             lines.AddRange(e.TextFields.Select(f => ($"Field {f.Key}", (string?)f.Value)));
+            // Named, never shown: the value takes a recorded reveal.
+            lines.AddRange(e.SecretFields.Where(f => f.StartsWith(SecretBundle.CustomFieldPrefix, StringComparison.Ordinal))
+                .Select(f => ($"Field {f[SecretBundle.CustomFieldPrefix.Length..]}", (string?)"******** (secret)")));
             lines.Add(("Secrets", e.SecretFields.Count == 0 ? "none" : string.Join(", ", e.SecretFields) + "  (custos vault get ENTRY --field NAME --reveal)"));
             lines.AddRange(e.Attachments.Select(a => ("Attachment", (string?)$"{a.Name} ({a.Size:N0} bytes)")));
             lines.Add(("Expires", e.ExpiresAt is null ? "never" : $"{e.ExpiresAt:yyyy-MM-dd HH:mm}Z ({e.ExpiryState})"));
@@ -132,7 +135,7 @@ internal static class VaultEntryVerbs
     }
 
     /// <summary>The options add and edit share; every one of them is optional on edit.</summary>
-    private sealed class EntryOptions
+    private sealed class EntryOptions(bool editing)
     {
         public Option<string?> Title { get; } = new("--title") { Description = "Title." };
         public Option<string?> User { get; } = new("--user") { Description = "User name of the credential." };
@@ -154,10 +157,12 @@ internal static class VaultEntryVerbs
             Description = "Why this password may break the folder's policy (the service allows no better).",
         };
 
-        public IEnumerable<Option> All => [Title, User, Urls, NotesFile, PasswordFile, TotpFile, Generate, Tags, Expires, ServiceLimitation];
+        public EntryFieldOptions Fields { get; } = new(editing);
 
-        /// <summary>The entry as the options describe it; what is not given stays null ("unchanged" on edit).</summary>
-        public async Task<EntryInput> ReadAsync(VaultCall call, CancellationToken ct)
+        public IEnumerable<Option> All => [Title, User, Urls, NotesFile, PasswordFile, TotpFile, Generate, Tags, Expires, ServiceLimitation, .. Fields.All];
+
+        /// <summary>The entry as the options describe it; what is not given stays null ("unchanged" on edit, where current is the entry).</summary>
+        public async Task<EntryInput> ReadAsync(VaultCall call, EntryView? current, CancellationToken ct)
         {
             string? password = null;
             if (call.Get(PasswordFile) is { } file) password = SecretFiles.ReadFirstLine(file, "--password-file", call.Error);
@@ -172,6 +177,7 @@ internal static class VaultEntryVerbs
                 Notes = call.Get(NotesFile) is { } notes ? SecretFiles.ReadAll(notes, "--notes-file") : null,
                 Password = password,
                 Totp = call.Get(TotpFile) is { } totp ? SecretFiles.ReadFirstLine(totp, "--totp-file", call.Error, "TOTP seed").Trim() : null,
+                Fields = Fields.Read(call, current),
                 PasswordGenerated = call.Get(Generate) ? true : null,
                 Tags = call.Get(Tags) is { Length: > 0 } tags ? tags : null,
                 ExpiresAt = call.Get(Expires),
@@ -182,10 +188,11 @@ internal static class VaultEntryVerbs
         public void Validate(Command command)
         {
             Exclusive(command, PasswordFile, Generate);
+            Fields.Validate(command);
             command.Validators.Add(r =>
             {
-                if (new[] { PasswordFile, NotesFile, TotpFile }.Count(o => r.GetValue(o) == SecretFiles.StandardInput) > 1)
-                    r.AddError("Only one of --password-file, --notes-file and --totp-file can read standard input.");
+                if (new[] { PasswordFile, NotesFile, TotpFile }.Count(o => r.GetValue(o) == SecretFiles.StandardInput) + (Fields.ReadsStandardInput(r) ? 1 : 0) > 1)
+                    r.AddError("Only one of --password-file, --notes-file, --totp-file and the secret fields can read standard input.");
             });
         }
     }
@@ -193,7 +200,7 @@ internal static class VaultEntryVerbs
     private static Command Add(VaultVerbs verbs)
     {
         var folder = new Argument<string>("folder") { Description = "Folder path or id." };
-        var options = new EntryOptions();
+        var options = new EntryOptions(editing: false);
         options.Title.Required = true;
         var inherit = Inherit();
         var grants = Grants();
@@ -203,7 +210,7 @@ internal static class VaultEntryVerbs
         {
             var vault = await call.VaultAsync(ct);
             var target = await vault.FolderAsync(call.Get(folder)!, ct);
-            var input = await options.ReadAsync(call, ct) with
+            var input = await options.ReadAsync(call, null, ct) with
             {
                 FolderId = target.Id, Permissions = ParseGrants(call.Get(grants)), InheritRights = call.Get(inherit),
             };
@@ -220,7 +227,7 @@ internal static class VaultEntryVerbs
     private static Command Edit(VaultVerbs verbs)
     {
         var entry = new Argument<string>("entry") { Description = "Entry: Folder/Sub/Title or id." };
-        var options = new EntryOptions();
+        var options = new EntryOptions(editing: true);
         var noExpiry = new Option<bool>("--no-expiry") { Description = "Remove the expiry date." };
         var json = Json();
         var command = verbs.Verb("edit", "Change an entry; what is not given stays as it is. Rights change with grant and revoke.",
@@ -229,7 +236,7 @@ internal static class VaultEntryVerbs
             var vault = await call.VaultAsync(ct);
             var current = await vault.EntryAsync(call.Get(entry)!, ct);
             // The version seen here: a change someone made meanwhile is refused instead of overwritten.
-            var input = await options.ReadAsync(call, ct) with { ExpectedVersion = current.Version, ClearExpiry = call.Get(noExpiry) };
+            var input = await options.ReadAsync(call, current, ct) with { ExpectedVersion = current.Version, ClearExpiry = call.Get(noExpiry) };
             var saved = await call.Client.SendAsync<EntrySaved>(HttpMethod.Put, $"{vault.Api}/entries/{current.Id}", input, ct);
             await call.WarnAsync(saved.Warnings);
             if (call.Get(json)) return await call.PrintJsonAsync(new { saved.Entry.Id, saved.Entry.Version, saved.Warnings });
@@ -241,7 +248,7 @@ internal static class VaultEntryVerbs
         {
             if (options.All.Append(noExpiry).All(o => r.GetResult(o) is null or { Implicit: true }))
                 r.AddError("Nothing to change: give at least one of --title, --user, --url, --notes-file, --password-file, --totp-file, " +
-                           "--generate, --tag, --expires, --no-expiry, --service-limitation.");
+                           "--generate, --tag, --expires, --no-expiry, --service-limitation, --field, --secret-field, --secret-field-file, --remove-field.");
         });
         return command;
     }

@@ -22,7 +22,8 @@ internal static class VaultSecretVerbs
         var entry = new Argument<string>("entry") { Description = "Entry: Folder/Sub/Title or id." };
         var field = new Option<string>("--field")
         {
-            Description = "password, notes, totp (the seed) or field:NAME.", DefaultValueFactory = _ => SecretBundle.PasswordField,
+            Description = "password, notes, totp (the seed) or the name of a secret field (field:NAME if it is named like one of those).",
+            DefaultValueFactory = _ => SecretBundle.PasswordField,
         };
         var version = new Option<int?>("--version") { Description = "An earlier version of the entry (see its history)." };
         var totp = new Option<bool>("--totp") { Description = "The current TOTP code instead of a field." };
@@ -32,21 +33,23 @@ internal static class VaultSecretVerbs
         {
             Description = "Seconds until the clipboard is cleared.", DefaultValueFactory = _ => DefaultClearSeconds,
         };
+        var attachment = new Option<string?>("--attachment") { Description = "Save this attachment (name or id) to the --output file instead." };
+        var outputFile = new Option<string?>("--output") { Description = "The file the attachment goes to (readable by you only)." };
+        var force = new Option<bool>("--force") { Description = "Overwrite the --output file if it exists." };
         field.Validators.Add(r =>
         {
-            var value = r.GetValueOrDefault<string>();
-            if (value is not (SecretBundle.PasswordField or SecretBundle.NotesField or SecretBundle.TotpField)
-                && !(value.StartsWith(SecretBundle.CustomFieldPrefix, StringComparison.Ordinal) && value.Length > SecretBundle.CustomFieldPrefix.Length))
-                r.AddError($"--field is password, notes, totp or field:NAME, not '{value}'.");
+            if (SecretField(r.GetValueOrDefault<string>()) is null) r.AddError("--field names a field: password, notes, totp or a secret field's name.");
         });
         clearAfter.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<int>() is < 1 or > 3600) r.AddError("--clear-after is between 1 and 3600 seconds.");
         });
 
-        var command = verbs.Verb("get", "Reveal one secret of an entry: printed with --reveal or copied with --copy; the server records it.",
-            [entry, field, version, totp, reveal, copy, clearAfter], async (call, ct) =>
+        var command = verbs.Verb("get", "Reveal one secret of an entry, printed with --reveal or copied with --copy, or save an attachment with --output; " +
+            "the server records it.",
+            [entry, field, version, totp, reveal, copy, clearAfter, attachment, outputFile, force], async (call, ct) =>
         {
+            if (call.Get(attachment) is { } wanted) return await VaultAttachmentVerbs.SaveAsync(call, call.Get(entry)!, wanted, call.Get(outputFile)!, call.Get(force), ct);
             // Before the reveal, so that a missing clipboard tool does not leave a recorded reveal that went nowhere.
             var clipboard = call.Get(copy) ? Clipboard.Find() : null;
             var vault = await call.VaultAsync(ct);
@@ -60,7 +63,7 @@ internal static class VaultSecretVerbs
             else
             {
                 var revealed = await call.Client.PostAsync<VaultReveals.Revealed>($"{vault.Api}/entries/{id}/reveal",
-                    new VaultEndpoints.RevealRequest(call.Get(field), call.Get(version)), ct);
+                    new VaultEndpoints.RevealRequest(SecretField(call.Get(field)!), call.Get(version)), ct);
                 (value, what) = (revealed.Value, $"{call.Get(field)} (version {revealed.Version})");
             }
             if (clipboard is null)
@@ -73,6 +76,16 @@ internal static class VaultSecretVerbs
         });
         command.Validators.Add(r =>
         {
+            bool Given(Option o) => r.GetResult(o) is { Implicit: false };
+            if (Given(attachment))
+            {
+                // The file is the one place an attachment goes; --output is the explicit request a secret needs.
+                if (!Given(outputFile)) r.AddError("--attachment saves the file: give --output FILE.");
+                if (new Option[] { field, version, totp, reveal, copy, clearAfter }.Where(Given).Select(o => o.Name).ToList() is { Count: > 0 } other)
+                    r.AddError($"--attachment takes no {string.Join(", ", other)}.");
+                return;
+            }
+            if (Given(outputFile) || Given(force)) r.AddError("--output and --force go with --attachment.");
             var (printing, copying) = (r.GetValue(reveal), r.GetValue(copy));
             if (!printing && !copying)
                 r.AddError("get shows a secret only when asked to: --reveal prints it, --copy puts it on the clipboard and clears it after " +
@@ -84,6 +97,16 @@ internal static class VaultSecretVerbs
         });
         return command;
     }
+
+    /// <summary>The API's name of a field: the three built-in ones as they are, any other as a custom field; null when empty.</summary>
+    private static string? SecretField(string? name) => name?.Trim() switch
+    {
+        null or "" => null,
+        var builtIn when builtIn is SecretBundle.PasswordField or SecretBundle.NotesField or SecretBundle.TotpField => builtIn,
+        var custom when custom.StartsWith(SecretBundle.CustomFieldPrefix, StringComparison.Ordinal) =>
+            custom.Length > SecretBundle.CustomFieldPrefix.Length ? custom : null,
+        var custom => SecretBundle.CustomFieldPrefix + custom,
+    };
 
     /// <summary>Copies, counts down on stderr, and clears, also when the wait is interrupted.</summary>
     private static async Task<int> CopyAsync(VaultCall call, Clipboard clipboard, string value, string what, int seconds, CancellationToken ct)

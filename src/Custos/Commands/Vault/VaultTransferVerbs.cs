@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
 using Custos.Core.Vault;
+using Custos.Core.Vault.Transfer;
+using Custos.Core.Vault.Transfer.Csv;
 using Custos.Web.Vault;
 using static Custos.Commands.Vault.VaultArguments;
 
@@ -28,9 +30,26 @@ internal static class VaultTransferVerbs
         var grants = Grants();
         var passwordFile = new Option<string?>("--password-file") { Description = "KeePass master password from this file (first line), or '-' for standard input." };
         var keyFile = new Option<string?>("--key-file") { Description = "KeePass key file." };
+        var csvMap = new Option<string?>("--csv-map")
+        {
+            Description = "Which column holds what, for --format csv: \"title=Name,username=Login,password=Pass,url=Website\"; parts are title, " +
+                          "userName, password, url, notes, totp, folder, tags, expires, serviceLimitation, fields, secretFields and " +
+                          "dateFormat, a column by header or 1-based position (default: recognised from the header).",
+        };
+        csvMap.Validators.Add(r =>
+        {
+            try
+            {
+                CsvMappingText.Parse(r.GetValueOrDefault<string>() ?? "");
+            }
+            catch (TransferFormatException e)
+            {
+                r.AddError($"--csv-map: {e.Message}");
+            }
+        });
         var json = Json();
         var command = verbs.Verb("import", "Import a KeePass, Bitwarden or CSV file into a new folder, with explicitly chosen rights.",
-            [file, format, folder, parent, inherit, grants, passwordFile, keyFile, json], async (call, ct) =>
+            [file, format, folder, parent, inherit, grants, passwordFile, keyFile, csvMap, json], async (call, ct) =>
         {
             var path = call.Get(file)!;
             using var form = new MultipartFormDataContent();
@@ -41,6 +60,7 @@ internal static class VaultTransferVerbs
             var vault = await call.VaultAsync(ct);
             if (call.Get(parent) is { } parentName) form.Add(new StringContent((await vault.FolderAsync(parentName, ct)).Id.ToString()), "parent");
             form.Add(new StringContent(call.Get(format)!), "format");
+            if (call.Get(csvMap) is { } map) form.Add(new StringContent(map), "csvMapping");
             form.Add(new StringContent(call.Get(folder)!), "folderName");
             form.Add(new StringContent(JsonSerializer.Serialize(ParseGrants(call.Get(grants)), VaultClient.Json)), "permissions");
             form.Add(new StringContent(call.Get(inherit) ? "true" : "false"), "inheritRights");
@@ -62,6 +82,8 @@ internal static class VaultTransferVerbs
                 r.AddError("A KeePass file opens with --password-file FILE ('-' for standard input) and/or --key-file FILE.");
             if (!keePass && (r.GetValue(passwordFile) is not null || r.GetValue(keyFile) is not null))
                 r.AddError("--password-file and --key-file are for KeePass files (--format kdbx).");
+            if (r.GetValue(csvMap) is not null && r.GetValue(format) != "csv")
+                r.AddError("--csv-map is for CSV files of any source (--format csv); Bitwarden's columns are known.");
         });
         return command;
     }
@@ -81,15 +103,14 @@ internal static class VaultTransferVerbs
         var command = verbs.Verb("export", "Export the entries you may read; each one counts as revealed to you.",
             [file, format, folder, passwordFile, force, json], async (call, ct) =>
         {
-            var path = Path.GetFullPath(call.Get(file)!);
-            if (File.Exists(path) && !call.Get(force)) throw new CommandException($"'{path}' exists; choose another name or pass --force.");
+            var path = OwnerOnlyFile.Target(call.Get(file)!, call.Get(force));
             var password = call.Get(passwordFile) is { } pw ? SecretFiles.ReadFirstLine(pw, "--password-file", call.Error) : null;
             if (password is "") throw new VaultUsageException("The KeePass file's password is empty.");
             var vault = await call.VaultAsync(ct);
             var scope = call.Get(folder) is { } name ? await vault.FolderAsync(name, ct) : null;
             var (content, headers) = await call.Client.DownloadAsync($"{vault.Api}/export",
                 new VaultTransferEndpoints.ExportRequest(call.Get(format), scope?.Id, password), ct);
-            Write(path, content);
+            OwnerOnlyFile.Write(path, content, call.Get(force));
             var exported = Header(headers, "X-Custos-Exported");
             var leftOut = Header(headers, "X-Custos-Left-Out");
             if (call.Get(format) != Kdbx)
@@ -106,24 +127,6 @@ internal static class VaultTransferVerbs
             if (!keePass && r.GetValue(passwordFile) is not null) r.AddError("Only KeePass files (--format kdbx) have a password.");
         });
         return command;
-    }
-
-    /// <summary>Owner-only from the first byte: the file holds every exported secret.</summary>
-    private static void Write(string path, byte[] content)
-    {
-        try
-        {
-            // A replaced file would keep its old (perhaps wider) permissions; a new one gets ours.
-            File.Delete(path);
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            using var stream = new FileStream(path, options);
-            stream.Write(content);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CommandException($"Cannot write '{path}': {e.Message}");
-        }
     }
 
     private static int Header(System.Net.Http.Headers.HttpResponseHeaders headers, string name) =>

@@ -71,7 +71,7 @@ public static class VaultRightsEndpoints
             return result.Succeeded
                 ? Results.Ok(new Generated(result.Value!.Value, Math.Round(result.Value.EntropyBits, 1)))
                 : Results.Problem(statusCode: 400, title: result.Error!.Message, extensions: new Dictionary<string, object?> { ["code"] = result.Error.Code });
-        }).WithName("GeneratePassword");
+        }).Reads().WithName("GeneratePassword");
         global.MapGet("/reveals", async (string user, HttpContext http, VaultReports reports, CancellationToken ct) =>
             VaultApi.From(await reports.ForUserAsync(user, http.Session()!, ct))).RequireAuthorization(Policies.Auditor).WithName("VaultRevealsByUser");
     }

@@ -22,7 +22,9 @@
       return r.json().catch(function () { return {}; }).then(function (json) {
         if (r.ok) return json;
         if (json && json.stepUpUrl) { window.location.href = json.stepUpUrl; }
-        throw new Error((json && json.title) || ('HTTP ' + r.status));
+        var error = new Error((json && json.title) || ('HTTP ' + r.status));
+        error.code = json && json.code;
+        throw error;
       });
     });
   }
@@ -109,25 +111,69 @@
   }
 
   if (form) {
-    var generate = document.getElementById('generate-password');
-    if (generate) {
-      generate.addEventListener('click', function () {
-        var length = parseInt(document.getElementById('generate-length').value, 10) || 20;
-        var passphrase = document.getElementById('generate-passphrase').checked;
-        post('/api/v1/vault/generate', passphrase ? { mode: 'passphrase' } : { length: length }, form).then(function (r) {
-          var password = document.getElementById('entry-password');
+    var generator = document.getElementById('generator');
+    if (generator) {
+      var byId = function (id) { return document.getElementById(id); };
+      var password = byId('entry-password');
+      var generated = byId('entry-generated');
+      var info = byId('generate-info');
+      var passphrase = byId('generate-passphrase');
+      generator.hidden = false;
+
+      function showMode() {
+        byId('generate-characters').hidden = passphrase.checked;
+        byId('generate-words').hidden = !passphrase.checked;
+      }
+
+      // The request shapes of POST /api/v1/vault/generate; the server checks every bound again.
+      function request() {
+        if (passphrase.checked) {
+          return {
+            mode: 'passphrase',
+            words: parseInt(byId('generate-word-count').value, 10) || 5,
+            separator: byId('generate-separator').value,
+            language: byId('generate-language').value
+          };
+        }
+        return {
+          length: parseInt(byId('generate-length').value, 10) || 20,
+          upper: byId('generate-upper').checked,
+          lower: byId('generate-lower').checked,
+          digits: byId('generate-digits').checked,
+          symbols: byId('generate-symbols').checked,
+          excludeAmbiguous: byId('generate-ambiguous').checked,
+          exclude: byId('generate-exclude').value
+        };
+      }
+
+      // The refusal in the page's language where the page knows the code, else the server's English title.
+      function message(e) {
+        var known = e.code && byId('generate-errors').querySelector('[data-code="' + e.code + '"]');
+        return known ? known.textContent : e.message;
+      }
+
+      function generate() {
+        post('/api/v1/vault/generate', request(), form).then(function (r) {
           password.value = r.value;
           password.type = 'text';
-          document.getElementById('entry-generated').value = 'true';
-          var info = document.getElementById('generate-info');
-          if (info) info.textContent = Math.round(r.entropyBits) + ' bit';
+          // Setting the value fires no input event, so the flag survives until the user types.
+          generated.value = 'true';
+          info.textContent = generator.getAttribute('data-entropy').replace('{0}', Math.round(r.entropyBits));
         }).catch(function (e) {
-          var info = document.getElementById('generate-info');
-          if (info) info.textContent = e.message;
+          info.textContent = message(e);
         });
+      }
+
+      passphrase.addEventListener('change', showMode);
+      showMode();
+      byId('generate-password').addEventListener('click', generate);
+      // That form only owns the generator's controls; should a browser submit it anyway, generate and stay.
+      byId('password-generator').addEventListener('submit', function (e) {
+        e.preventDefault();
+        generate();
       });
-      document.getElementById('entry-password').addEventListener('input', function () {
-        document.getElementById('entry-generated').value = 'false';
+      password.addEventListener('input', function () {
+        generated.value = 'false';
       });
     }
   }

@@ -76,13 +76,36 @@ public sealed class VaultTransferCliTests(VaultCliFixture vault) : IClassFixture
     }
 
     [Fact]
+    public async Task ImportCsv_WithAColumnMapping_ReadsColumnsItWouldNotRecognise()
+    {
+        var secret = VaultCliFixture.NewSecret();
+        var csv = vault.WriteFile("mapped.csv", $"Thing;Handle;Phrase;Place\nMapped mail;postmaster;{secret};https://mail.acme.test\n");
+        const string map = "title=Thing,username=Handle,password=Phrase,url=4";
+
+        var unmapped = await vault.VaultAsync("carol", "import", csv, "--format", "csv", "--folder", "Unmapped", "--inherit");
+        var imported = await vault.VaultOkAsync("carol", "import", csv, "--format", "csv", "--folder", "Mapped", "--inherit", "--csv-map", map);
+
+        Assert.Equal(1, unmapped.ExitCode);
+        Assert.Contains("1 entries", imported);
+        Assert.DoesNotContain(secret, imported);
+        Assert.Contains("postmaster", await vault.VaultOkAsync("carol", "show", "Mapped/Mapped mail"));
+        Assert.Contains("https://mail.acme.test", await vault.VaultOkAsync("carol", "show", "Mapped/Mapped mail"));
+        Assert.Equal(secret + "\n", await vault.VaultOkAsync("carol", "get", "Mapped/Mapped mail", "--reveal"));
+    }
+
+    [Fact]
     public async Task ImportAndExport_CheckTheirOptionsBeforeAnyRequest()
     {
         var noRights = await vault.VaultAsync("carol", "import", "x.kdbx", "--format", "kdbx", "--folder", "X", "--password-file", "pw");
         var noPassword = await vault.VaultAsync("carol", "import", "x.kdbx", "--format", "kdbx", "--folder", "X", "--inherit");
         var plainExportWithPassword = await vault.VaultAsync("carol", "export", "x.csv", "--format", "csv", "--password-file", "pw");
         var kdbxExportWithoutPassword = await vault.VaultAsync("carol", "export", "x.kdbx", "--format", "kdbx");
+        var mapForKeePass = await vault.VaultAsync("carol", "import", "x.kdbx", "--format", "kdbx", "--folder", "X", "--inherit", "--password-file", "pw",
+            "--csv-map", "title=Name");
+        var unknownPart = await vault.VaultAsync("carol", "import", "x.csv", "--format", "csv", "--folder", "X", "--inherit", "--csv-map", "colour=Name");
 
-        Assert.All([noRights, noPassword, plainExportWithPassword, kdbxExportWithoutPassword], r => Assert.Equal(2, r.ExitCode));
+        Assert.All([noRights, noPassword, plainExportWithPassword, kdbxExportWithoutPassword, mapForKeePass, unknownPart],
+            r => Assert.Equal(2, r.ExitCode));
+        Assert.Contains("colour", unknownPart.Error);
     }
 }

@@ -48,6 +48,10 @@ public sealed class EntryFormModel(
     public IReadOnlyList<string> Groups { get; private set; } = [];
     public IReadOnlyList<string> Warnings { get; private set; } = [];
 
+    /// <summary>The passphrase word list offered first: the page's language where a list exists for it, else English.</summary>
+    public static string WordListLanguage =>
+        System.Globalization.CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "de" ? "de" : "en";
+
     public async Task<IActionResult> OnGetAsync(Guid tenant, Guid? folder, Guid? id, CancellationToken ct)
     {
         if (await LoadTenantAsync(tenant, ct) is { } stop) return stop;

@@ -1,0 +1,41 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Custos.Storage.Sqlite.Migrations
+{
+    /// <inheritdoc />
+    public partial class RightsStamp : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "rights_stamps",
+                columns: table => new
+                {
+                    id = table.Column<int>(type: "INTEGER", nullable: false),
+                    value = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_rights_stamps", x => x.id);
+                });
+
+            migrationBuilder.InsertData(
+                table: "rights_stamps",
+                columns: new[] { "id", "value" },
+                values: new object[] { 1, 0L });
+
+            foreach (var sql in Custos.Core.Data.RightsStampTriggers.SqliteUp()) migrationBuilder.Sql(sql);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            foreach (var sql in Custos.Core.Data.RightsStampTriggers.SqliteDown()) migrationBuilder.Sql(sql);
+            migrationBuilder.DropTable(
+                name: "rights_stamps");
+        }
+    }
+}

@@ -1,0 +1,108 @@
+using System.Net;
+using Custos.Storage;
+using Custos.Tests.Infrastructure;
+
+namespace Custos.Tests.Vault;
+
+/// <summary>
+/// Access is cached between requests (<see cref="Core.Vault.VaultAccessCache"/>); these tests hold it to the promise
+/// that a cache never outlives a change: every way rights can shrink counts from the very next request, including a
+/// change made behind Custos's back in the database, and a database without the triggers that announce changes is
+/// refused at start-up.
+/// </summary>
+public sealed class VaultAccessCacheTests
+{
+    [Theory]
+    [MemberData(nameof(TestDatabase.Both), MemberType = typeof(TestDatabase))]
+    public async Task EveryRevocation_CountsFromTheNextRequest_ThoughAccessIsCached(string kind)
+    {
+        await using var v = await VaultTestSetup.StartAsync(kind);
+        var tenant = await v.StandardTenantAsync();
+        var carol = await v.ConnectAsync("carol", tenant);
+        var erin = await v.ConnectAsync("erin", tenant);
+        var dave = await v.ConnectAsync("dave", tenant);
+        var folder = await carol.CreateFolderAsync("Servers");
+        var secret = VaultTestSetup.NewSecret();
+        var entry = await carol.CreateEntryAsync(folder, "Firewall", secret);
+
+        // Warm: the same access answers twice.
+        Assert.Equal(secret, await erin.RevealValueAsync(entry));
+        Assert.Equal(secret, await erin.RevealValueAsync(entry));
+
+        // Group membership taken away (command line, another process's view of the same database).
+        await v.RunAsync("group", "remove-member", "readers", "erin");
+        (await erin.RevealAsync(entry)).AssertStatus(HttpStatusCode.NotFound);
+        await v.RunAsync("group", "add-member", "readers", "erin");
+        Assert.Equal(secret, await erin.RevealValueAsync(entry));
+
+        // A vault grant revoked through the API.
+        var grant = (await carol.PostAsync("/grants", new { entry, user = "dave", rights = "Use, Read" })).AssertOk().Json.GetProperty("id").GetGuid();
+        Assert.Equal(secret, await dave.RevealValueAsync(entry));
+        (await carol.DeleteAsync($"/grants/{grant}")).AssertOk();
+        (await dave.RevealAsync(entry)).AssertStatus(HttpStatusCode.Forbidden, "vault.forbidden");
+
+        // A time-limited grant ends on its own: no change in the database, only the clock.
+        (await carol.PostAsync("/grants", new { entry, user = "dave", rights = "Read", notAfter = v.Now.AddMinutes(30) })).AssertOk();
+        Assert.Equal(secret, await dave.RevealValueAsync(entry));
+        v.Time.Advance(TimeSpan.FromMinutes(30));
+        (await dave.RevealAsync(entry)).AssertStatus(HttpStatusCode.Forbidden, "vault.forbidden");
+
+        // Inheritance broken on the entry: the root grant no longer reaches it.
+        Assert.Equal(secret, await erin.RevealValueAsync(entry));
+        // SQLite keeps GUIDs as upper-case text.
+        var id = kind == TestDatabase.Sqlite ? entry.ToString().ToUpperInvariant() : entry.ToString();
+        await v.Db.ExecuteAsync($"UPDATE vault_entries SET inherit_rights = {(kind == TestDatabase.Sqlite ? "0" : "false")} WHERE id = '{id}'");
+        (await erin.RevealAsync(entry)).AssertStatus(HttpStatusCode.NotFound);
+        await v.Db.ExecuteAsync($"UPDATE vault_entries SET inherit_rights = {(kind == TestDatabase.Sqlite ? "1" : "true")} WHERE id = '{id}'");
+        Assert.Equal(secret, await erin.RevealValueAsync(entry));
+
+        // The tenant grant deleted by hand in the database: the tenant is out of reach at once.
+        await v.Db.ExecuteAsync("DELETE FROM tenant_grants WHERE group_id = (SELECT id FROM groups WHERE name = 'readers')");
+        (await erin.RevealAsync(entry)).AssertStatus(HttpStatusCode.NotFound);
+        Assert.Equal(0, (await erin.GetAsync("/entries")).AssertOk().Json.GetArrayLength());
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Both), MemberType = typeof(TestDatabase))]
+    public async Task CachedTokens_StopAtTheNextRequest_WhenRevokedDisabledOrStrippedOfARole(string kind)
+    {
+        await using var v = await VaultTestSetup.StartAsync(kind);
+        var tenant = await v.StandardTenantAsync();
+        var created = System.Text.Json.JsonDocument.Parse(await v.RunAsync("token", "create", "--user", "carol", "--scope", "vault:read", "--json")).RootElement;
+        var carol = v.Server.NewBrowser(out _);
+        carol.DefaultRequestHeaders.Authorization = new("Bearer", created.GetProperty("token").GetString());
+        var folders = $"/api/v1/tenants/{tenant}/vault/folders";
+        using (var warm = await carol.GetAsync(folders)) Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
+        using (var again = await carol.GetAsync(folders)) Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        await v.RunAsync("token", "revoke", "--user", "carol", created.GetProperty("id").GetString()!);
+        using (var revoked = await carol.GetAsync(folders)) Assert.Equal(HttpStatusCode.Unauthorized, revoked.StatusCode);
+
+        // A role taken away: the token's auditor scope no longer opens the reveal report.
+        await v.RunAsync("user", "grant-role", "erin", "auditor");
+        var erin = await v.ConnectAsync("erin", tenant, "audit:read", "vault:read");
+        const string report = "/api/v1/vault/reveals?user=carol";
+        using (var allowed = await erin.Http.GetAsync(report)) Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+        await v.RunAsync("user", "revoke-role", "erin", "auditor");
+        using (var refused = await erin.Http.GetAsync(report)) Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+
+        // The owner offboarded.
+        var dave = await v.ConnectAsync("dave", tenant);
+        (await dave.GetAsync("/folders")).AssertOk();
+        await v.RunAsync("user", "disable", "dave");
+        (await dave.GetAsync("/folders")).AssertStatus(HttpStatusCode.Unauthorized);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Both), MemberType = typeof(TestDatabase))]
+    public async Task MissingChangeTrigger_RefusesStartUp(string kind)
+    {
+        await using var db = await TestDatabase.CreateAsync(kind);
+        Directory.CreateDirectory(db.DataDirectory);
+        await DatabaseMigrator.MigrateAsync(db.Settings);
+        await db.ExecuteAsync(kind == TestDatabase.Sqlite
+            ? "DROP TRIGGER rights_stamp_group_members_delete"
+            : "DROP TRIGGER rights_stamp ON group_members");
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => DatabaseMigrator.MigrateAsync(db.Settings));
+        Assert.Contains("group_members", refused.Message);
+    }
+}
