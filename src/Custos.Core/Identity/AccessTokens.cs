@@ -110,6 +110,7 @@ public sealed class AccessTokens(IDbContextFactory<CustosDbContext> dbFactory, A
             HasSecondFactor = row.HasSecondFactor,
             IsToken = true,
             TokenScopes = row.Scopes.Split(' ').ToHashSet(),
+            RightsStamp = stamp,
         };
     }
 

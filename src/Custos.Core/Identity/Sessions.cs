@@ -19,6 +19,11 @@ public sealed record SessionPrincipal(Guid SessionId, UserId UserId, string User
     public bool IsToken { get; init; }
     /// <summary>A token's scopes; null for a browser session, which may do whatever its user may.</summary>
     public IReadOnlySet<string>? TokenScopes { get; init; }
+    /// <summary>
+    /// The <see cref="Data.RightsStamp"/> read when this request was authenticated (tokens), so the vault's access cache
+    /// need not read it again: the request's rights are those of that moment.
+    /// </summary>
+    public long? RightsStamp { get; init; }
 
     /// <summary>A browser session always; a token only with the scope.</summary>
     public bool HasScope(string scope) => TokenScopes is null || TokenScopes.Contains(scope);

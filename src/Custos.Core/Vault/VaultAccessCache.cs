@@ -16,9 +16,11 @@ public sealed class VaultAccessCache
     /// <summary>Users × tenants kept at most.</summary>
     private readonly StampedCache<(UserId, TenantId), Cached> cache = new(50_000);
 
-    public async Task<VaultAccess> GetAsync(CustosDbContext db, UserId user, TenantId tenant, DateTimeOffset now, CancellationToken ct = default)
+    /// <param name="knownStamp">The stamp this request already read (when it was authenticated), saving a query.</param>
+    public async Task<VaultAccess> GetAsync(CustosDbContext db, UserId user, TenantId tenant, DateTimeOffset now, CancellationToken ct = default,
+        long? knownStamp = null)
     {
-        var stamp = await cache.ReadStampAsync(db);
+        var stamp = db.Database.CurrentTransaction is not null ? null : knownStamp ?? await cache.ReadStampAsync(db);
         // Later than the rows' steady span: rebuild from the same rows. Earlier (a clock set back): the rows lack grants
         // that had ended when they were read, so read again.
         if (cache.TryGet(stamp, (user, tenant), out var hit) && now >= hit.From)

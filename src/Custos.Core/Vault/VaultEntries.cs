@@ -127,7 +127,7 @@ public sealed class VaultEntries(
     public async Task<Result<EntryView>> GetAsync(TenantId tenant, Guid entryId, VaultCaller caller, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var access = await accessCache.GetAsync(db, caller.User, tenant, time.StoredNow(), ct);
+        var access = await accessCache.GetAsync(db, caller.User, tenant, time.StoredNow(), ct, caller.RightsStamp);
         var entry = await db.VaultEntries.AsNoTracking().SingleOrDefaultAsync(e => e.Id == entryId && e.TenantId == tenant, ct);
         var rights = entry is null ? VaultRights.None : access.OnEntry(entry);
         if (rights == VaultRights.None)
@@ -140,7 +140,7 @@ public sealed class VaultEntries(
     public async Task<IReadOnlyList<EntryView>> ListAsync(TenantId tenant, Guid? folderId, string? search, VaultCaller caller, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var access = await accessCache.GetAsync(db, caller.User, tenant, time.StoredNow(), ct);
+        var access = await accessCache.GetAsync(db, caller.User, tenant, time.StoredNow(), ct, caller.RightsStamp);
         if (!access.TenantReachable) return [];
         var query = db.VaultEntries.AsNoTracking().Where(e => e.TenantId == tenant);
         if (folderId is { } f) query = query.Where(e => e.FolderId == f);

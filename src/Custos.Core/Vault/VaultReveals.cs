@@ -52,7 +52,7 @@ public sealed class VaultReveals(IDbContextFactory<CustosDbContext> dbFactory, V
         }
         var value = bundle.Get(field);
         if (value is null) return VaultErrors.NoSuchField;
-        await RecordAsync(entry, field, revealedVersion, caller, ct);
+        await RecordAsync(db, entry, field, revealedVersion, caller, ct);
         return new Revealed(value, revealedVersion);
     }
 
@@ -69,7 +69,7 @@ public sealed class VaultReveals(IDbContextFactory<CustosDbContext> dbFactory, V
         if (seed is null) return VaultErrors.Invalid("The entry's TOTP seed cannot be read.");
         var totp = new Totp(seed.Secret, seed.Period, seed.Algorithm, seed.Digits, timeCorrection: null);
         var now = time.GetUtcNow().UtcDateTime;
-        await RecordAsync(entry, "totp-code", entry.Version, caller, ct);
+        await RecordAsync(db, entry, "totp-code", entry.Version, caller, ct);
         return new TotpCode(totp.ComputeTotp(now), totp.RemainingSeconds(now), seed.Period);
     }
 
@@ -84,7 +84,7 @@ public sealed class VaultReveals(IDbContextFactory<CustosDbContext> dbFactory, V
         // Another entry's or another tenant's attachment id answers like a missing one, and is recorded like one.
         if (attachment is null) return await VaultAudit.DenyAsync(audit, db, caller, "vault.reveal", tenant, VaultAudit.EntryTarget(entryId), VaultErrors.NotFound, ct);
         var content = await sealer.OpenBytesAsync(tenant, attachment.Id, "content", 1, attachment.Content, ct);
-        await RecordAsync(checkedEntry.Value.Entry, $"attachment:{attachment.Name}", checkedEntry.Value.Entry.Version, caller, ct);
+        await RecordAsync(db, checkedEntry.Value.Entry, $"attachment:{attachment.Name}", checkedEntry.Value.Entry.Version, caller, ct);
         return new AttachmentContent(attachment.Name, content);
     }
 
@@ -94,19 +94,24 @@ public sealed class VaultReveals(IDbContextFactory<CustosDbContext> dbFactory, V
     {
         // One connection for the stamp, the entry and its folder's policy (opening one costs more than a query).
         await db.Database.OpenConnectionAsync(ct);
-        var access = await accessCache.GetAsync(db, caller.User, tenant, time.StoredNow(), ct);
+        var access = await accessCache.GetAsync(db, caller.User, tenant, time.StoredNow(), ct, caller.RightsStamp);
         var found = await loadEntry(db, entryId, tenant);
         var entry = found?.Entry;
         var rights = entry is null ? VaultRights.None : access.OnEntry(entry);
         var target = VaultAudit.EntryTarget(entryId);
         if (rights == VaultRights.None) return await VaultAudit.DenyAsync(audit, db, caller, action, tenant, target, VaultErrors.NotFound, ct);
         if (!rights.Allows(VaultRights.Read)) return await VaultAudit.DenyAsync(audit, db, caller, action, tenant, target, VaultErrors.Forbidden, ct);
-        if (access.IsSensitive(entry!.FolderId) && !caller.SteppedUp) return VaultErrors.StepUpRequired;
+        // Refused for want of a fresh step-up: recorded too, a secret was asked for.
+        if (access.IsSensitive(entry!.FolderId) && !caller.SteppedUp)
+            return await VaultAudit.DenyAsync(audit, db, caller, action, tenant, target, VaultErrors.StepUpRequired, ct);
         return (entry, FolderPolicy.FromJson(found!.Policy) ?? FolderPolicy.Default);
     }
 
-    private Task RecordAsync(VaultEntry entry, string field, int version, VaultCaller caller, CancellationToken ct)
+    private async Task RecordAsync(CustosDbContext db, VaultEntry entry, string field, int version, VaultCaller caller, CancellationToken ct)
     {
+        // The journal needs a connection of its own: holding this one while waiting for it would let a burst of reveals
+        // take the whole pool and leave the journal none (PostgreSQL's pool is bounded).
+        await db.Database.CloseConnectionAsync();
         var now = time.StoredNow();
         var row = new VaultReveal
         {
@@ -119,6 +124,6 @@ public sealed class VaultReveals(IDbContextFactory<CustosDbContext> dbFactory, V
             : null;
         var record = VaultAudit.Entry(caller, "vault.reveal", entry.TenantId, VaultAudit.EntryTarget(entry.Id), AuditOutcome.Success,
             ("field", field), ("version", version.ToString()), ("client", caller.Client));
-        return journal.RecordAsync(new RevealJournal.Reveal(row, record, rotation), ct);
+        await journal.RecordAsync(new RevealJournal.Reveal(row, record, rotation), ct);
     }
 }

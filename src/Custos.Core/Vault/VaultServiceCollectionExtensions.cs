@@ -17,6 +17,7 @@ public static class VaultServiceCollectionExtensions
             .AddSingleton<VaultGrants>()
             .AddSingleton<VaultAccessRequests>()
             .AddSingleton<VaultReports>()
+            .AddSingleton<StrengthRating>()
             .AddSingleton<VaultTransfer>()
             .AddSingleton<VaultNotifications>();
 }

@@ -21,7 +21,8 @@ public sealed record ExportResult(TransferFolder Root, int Entries, int LeftOut)
 /// export holds only what the caller may read, and every exported entry counts as revealed to them.
 /// </summary>
 public sealed class VaultTransfer(
-    IDbContextFactory<CustosDbContext> dbFactory, AuditLog audit, SecretSealer sealer, PasswordFingerprints fingerprints, TimeProvider time)
+    IDbContextFactory<CustosDbContext> dbFactory, AuditLog audit, SecretSealer sealer, PasswordFingerprints fingerprints, StrengthRating strengthRating,
+    TimeProvider time)
 {
     public async Task<Result<ImportReport>> ImportAsync(TenantId tenant, TransferDocument document, ImportTarget target, string format,
         VaultCaller caller, CancellationToken ct = default)
@@ -50,7 +51,9 @@ public sealed class VaultTransfer(
         var grants = await VaultPermissions.ResolveAsync(db, tenant, top.Id, null, target.Permissions, caller, now, ct);
         if (!grants.Succeeded) return grants.Error!;
 
-        var run = new ImportRun(tenant, caller, now, sealer, fingerprints, StrengthsOf(document.Root));
+        // Only new rows are added from here on: change detection over tens of thousands of them would cost seconds.
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        var run = new ImportRun(tenant, caller, now, sealer, fingerprints);
         db.VaultFolders.Add(top);
         db.VaultGrants.AddRange(grants.Value!);
         await run.AddFolderContentAsync(db, document.Root, top.Id, name, ct);
@@ -63,6 +66,8 @@ public sealed class VaultTransfer(
             ("format", format), ("folder", name), ("folders", run.Folders.ToString()), ("entries", run.Entries.ToString()),
             ("historyVersions", run.Versions.ToString()), ("attachments", run.Attachments.ToString()), ("skipped", skipped.Count.ToString()),
             ("permissions", VaultPermissions.Describe(target.Permissions))), ct);
+        // Strength estimates follow in the background (StrengthRating): the entries are usable now.
+        strengthRating.Request();
         return new ImportReport(top.Id, run.Folders + 1, run.Entries, run.Versions, run.Attachments, skipped, run.Warnings);
     }
 
@@ -78,7 +83,8 @@ public sealed class VaultTransfer(
         if (folderId is { } f && access.OnFolder(f) == VaultRights.None && !access.VisibleFolders.Contains(f))
             return await VaultAudit.DenyAsync(audit, db, caller, "vault.export", tenant, VaultAudit.FolderTarget(folderId), VaultErrors.NotFound, ct);
         if (!access.TenantReachable) return await VaultAudit.DenyAsync(audit, db, caller, "vault.export", tenant, VaultAudit.FolderTarget(folderId), VaultErrors.NotFound, ct);
-        if (folderId is { } sf && access.IsSensitive(sf) && !caller.SteppedUp) return VaultErrors.StepUpRequired;
+        if (folderId is { } sf && access.IsSensitive(sf) && !caller.SteppedUp)
+            return await VaultAudit.DenyAsync(audit, db, caller, "vault.export", tenant, VaultAudit.FolderTarget(folderId), VaultErrors.StepUpRequired, ct);
 
         var folders = await db.VaultFolders.AsNoTracking().Where(x => x.TenantId == tenant).ToListAsync(ct);
         var inScope = folderId is null ? folders.Select(x => x.Id).ToHashSet() : Descendants(folders, folderId.Value);
@@ -129,18 +135,6 @@ public sealed class VaultTransfer(
         return new ExportResult(root, readable.Count, leftOut);
     }
 
-    /// <summary>
-    /// zxcvbn's score of every distinct current password, computed in parallel: at 1–4 ms a password it is most of an
-    /// import's cost, and the scores are independent.
-    /// </summary>
-    private static IReadOnlyDictionary<string, int> StrengthsOf(TransferFolder root)
-    {
-        var scores = new System.Collections.Concurrent.ConcurrentDictionary<string, int>(StringComparer.Ordinal);
-        Parallel.ForEach(root.AllEntries().Select(e => e.Password).OfType<string>().Where(p => p.Length > 0).Distinct(StringComparer.Ordinal),
-            password => scores[password] = PasswordStrength.Score(password));
-        return scores;
-    }
-
     private static HashSet<Guid> Descendants(List<VaultFolder> folders, Guid top)
     {
         var children = folders.ToLookup(f => f.ParentId);
@@ -167,8 +161,7 @@ public sealed class VaultTransfer(
     }
 
     /// <summary>The rows one import adds, built up before the transaction that writes them.</summary>
-    private sealed class ImportRun(TenantId tenant, VaultCaller caller, DateTimeOffset now, SecretSealer sealer, PasswordFingerprints fingerprints,
-        IReadOnlyDictionary<string, int> strengths)
+    private sealed class ImportRun(TenantId tenant, VaultCaller caller, DateTimeOffset now, SecretSealer sealer, PasswordFingerprints fingerprints)
     {
         public int Folders, Entries, Versions, Attachments;
         public List<TransferSkip> Skipped { get; } = [];
@@ -203,7 +196,7 @@ public sealed class VaultTransfer(
             for (var i = 0; i < history.Count; i++)
             {
                 var old = history[i];
-                var snapshotEntry = NewEntry(old, folderId, path, history: true) ?? entry;
+                var snapshotEntry = NewEntry(old, folderId, path) ?? entry;
                 var replacedAt = (i + 1 < history.Count ? history[i + 1].Modified : source.Modified) ?? now;
                 var version = new VaultEntryVersion
                 {
@@ -240,7 +233,7 @@ public sealed class VaultTransfer(
             }
         }
 
-        private VaultEntry? NewEntry(TransferEntry source, Guid folderId, string path, bool history = false)
+        private VaultEntry? NewEntry(TransferEntry source, Guid folderId, string path)
         {
             var title = string.IsNullOrWhiteSpace(source.Title) ? source.Urls.FirstOrDefault() ?? source.UserName ?? "" : source.Title.Trim();
             if (title.Length == 0)
@@ -256,8 +249,7 @@ public sealed class VaultTransfer(
                 Urls = VaultJson.Of(source.Urls.Where(u => u.Length > 0).Take(50)), Tags = VaultJson.Of(source.Tags.Distinct().Take(50)),
                 TextFields = VaultJson.Of(fields), Secrets = [], ExpiresAt = source.Expires?.ToStoredPrecision(),
                 ServiceLimitation = source.ServiceLimitation is null ? null : Cut(source.ServiceLimitation, 1000),
-                // History snapshots keep no score; current passwords were scored up front, on every core.
-                PasswordStrength = !history && source.Password is { Length: > 0 } pw ? strengths[pw] : null,
+                // PasswordStrength stays null: StrengthRating rates it after the commit.
                 CreatedAt = (source.Created ?? now).ToStoredPrecision(), CreatedBy = caller.Actor.Name, ModifiedAt = modified, ModifiedBy = caller.Actor.Name,
                 PasswordChangedAt = modified,
             };

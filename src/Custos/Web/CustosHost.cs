@@ -156,6 +156,7 @@ public sealed class CustosHost : IAsyncDisposable
         services.AddAudit().AddKeys(data.KeysDirectory).AddIdentity(options.Identity).AddVault(options.Vault);
         services.AddHostedService<Ldap.DirectorySyncService>();
         services.AddHostedService<VaultExpiryService>();
+        services.AddHostedService<VaultStrengthService>();
 
         services.AddAuthentication(SessionAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, SessionAuthenticationHandler>(SessionAuthenticationHandler.SchemeName, null);

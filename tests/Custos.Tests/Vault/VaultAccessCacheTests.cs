@@ -92,6 +92,26 @@ public sealed class VaultAccessCacheTests
         (await dave.GetAsync("/folders")).AssertStatus(HttpStatusCode.Unauthorized);
     }
 
+    /// <summary>
+    /// A reveal waits for its record to be committed by the journal, which needs a connection of its own: a reveal
+    /// holding its connection meanwhile would let a burst take PostgreSQL's whole (bounded) pool and stall every reveal.
+    /// </summary>
+    [Fact]
+    public async Task MoreRevealsAtOnceThanPooledConnections_AllAnswer()
+    {
+        await using var v = await VaultTestSetup.StartAsync(TestDatabase.Postgres,
+            o => o with { Database = o.Database + ";Maximum Pool Size=4;Timeout=10" });
+        var tenant = await v.StandardTenantAsync();
+        var carol = await v.ConnectAsync("carol", tenant);
+        var erin = await v.ConnectAsync("erin", tenant);
+        var secret = VaultTestSetup.NewSecret();
+        var entry = await carol.CreateEntryAsync(await carol.CreateFolderAsync("Servers"), "Firewall", secret);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 48).Select(_ => erin.RevealAsync(entry)));
+        Assert.All(answers, a => Assert.Equal(secret, a.AssertOk().Json.GetProperty("value").GetString()));
+        Assert.Equal(48, await v.Db.ScalarAsync("SELECT COUNT(*) FROM vault_reveals"));
+    }
+
     [Theory]
     [MemberData(nameof(TestDatabase.Both), MemberType = typeof(TestDatabase))]
     public async Task MissingChangeTrigger_RefusesStartUp(string kind)

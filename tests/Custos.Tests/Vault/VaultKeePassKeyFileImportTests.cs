@@ -93,6 +93,9 @@ public sealed class VaultKeePassKeyFileImportTests
             Assert.DoesNotContain(password, refused.Body);
         }
 
+        // Neither password nor key file: a clear refusal, not a server error.
+        (await carol.SendAsync(HttpMethod.Post, "/import", ImportForm(kdbx, null, null))).AssertStatus(HttpStatusCode.UnprocessableEntity, "kdbx.key-required");
+
         // A key file whose checksum does not match its data is damaged, and the message says so.
         var damaged = (await carol.SendAsync(HttpMethod.Post, "/import", ImportForm(kdbx, FilePassword, XmlKeyFile(keyBytes, "00000000"))))
             .AssertStatus(HttpStatusCode.UnprocessableEntity, KdbxErrorCodes.WrongKey);

@@ -66,5 +66,10 @@ public sealed class VaultSensitiveStepUpTests
         var reveals = await data.VaultReveals.Where(r => r.EntryId == entry).ToListAsync();
         Assert.Equal(2, reveals.Count);
         Assert.All(reveals, r => Assert.Equal("web", r.Client));
+        // Each refusal for want of a step-up is recorded as a denied reveal, with its reason.
+        var refusals = await data.AuditEvents.Where(e => e.Action == "vault.reveal" && e.Target == $"entry:{entry}" && e.Outcome == Core.Audit.AuditOutcome.Denied)
+            .Select(e => e.Details).ToListAsync();
+        Assert.Equal(3, refusals.Count);
+        Assert.All(refusals, d => Assert.Contains("vault.step_up_required", d));
     }
 }

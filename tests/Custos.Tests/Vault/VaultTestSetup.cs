@@ -38,13 +38,13 @@ public sealed partial class VaultTestSetup : IAsyncDisposable
     public FakeTimeProvider Time => Server.Time;
     public DateTimeOffset Now => Server.Time.GetUtcNow();
 
-    public static async Task<VaultTestSetup> StartAsync(string kind)
+    public static async Task<VaultTestSetup> StartAsync(string kind, Func<Web.ServeOptions, Web.ServeOptions>? configure = null)
     {
         var db = await TestDatabase.CreateAsync(kind);
         TestServer? server = null;
         try
         {
-            server = await TestServer.StartAsync(db);
+            server = await TestServer.StartAsync(db, configure);
             using var done = await server.CompleteSetupAsync();
             Assert.True(done.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.OK, $"setup answered {(int)done.StatusCode}");
             return new VaultTestSetup(db, server);

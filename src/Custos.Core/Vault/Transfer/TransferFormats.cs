@@ -35,6 +35,8 @@ public static class TransferFormats
     public static TransferDocument Read(TransferFormat format, Stream input, string? password, byte[]? keyFile, GenericCsvOptions? csv = null) =>
         format switch
         {
+            TransferFormat.Kdbx when password is null && keyFile is null =>
+                throw new TransferFormatException("kdbx.key-required", "A KeePass file opens with its password, its key file or both; give them."),
             TransferFormat.Kdbx => KdbxReader.Read(input, new KdbxCredentials(password, keyFile)),
             TransferFormat.BitwardenJson => BitwardenJsonReader.Read(input),
             TransferFormat.BitwardenCsv => BitwardenCsvReader.Read(input),

@@ -17,7 +17,8 @@ internal static class VaultApi
     {
         var session = http.Session()!;
         var client = !session.IsToken ? "web" : http.Request.Headers[ClientHeader] == "cli" ? "cli" : "api";
-        return new VaultCaller(session.UserId, http.Actor(), client, StepUp.IsFresh(session, time), session.IsInRole(Roles.Administrator));
+        return new VaultCaller(session.UserId, http.Actor(), client, StepUp.IsFresh(session, time), session.IsInRole(Roles.Administrator),
+            session.RightsStamp);
     }
 
     /// <summary>
