@@ -30,10 +30,10 @@ internal sealed class RightsStampConfiguration : IEntityTypeConfiguration<Rights
 }
 
 /// <summary>
-/// The triggers that raise <see cref="RightsStamp"/>, as SQL for each database. The list is part of the migration
-/// RightsStamp: a change to it needs a new migration that drops and recreates them. A SQLite migration that rebuilds a
-/// watched table loses its triggers; <see cref="Missing"/> catches that at start-up (a stale cache would keep revoked
-/// rights alive, so Custos refuses to start instead).
+/// The triggers that raise <see cref="RightsStamp"/>, as SQL for each database; the statements are idempotent. The list
+/// is part of the migration RightsStamp: a change to it needs a new migration that drops and recreates them. A SQLite
+/// migration that rebuilds a watched table loses its triggers; start-up finds that (<see cref="Missing"/>) and creates
+/// them again before any cache exists, and refuses to start if that fails (a stale cache would keep revoked rights alive).
 /// </summary>
 public static class RightsStampTriggers
 {
@@ -73,7 +73,7 @@ public static class RightsStampTriggers
         from w in Watched
         from e in Events(w)
         let of = e == "update" && w.UpdateColumns is not null ? " OF " + string.Join(", ", w.UpdateColumns) : ""
-        select $"CREATE TRIGGER rights_stamp_{w.Table}_{e} AFTER {e.ToUpperInvariant()}{of} ON {w.Table} BEGIN {Bump} END;";
+        select $"CREATE TRIGGER IF NOT EXISTS rights_stamp_{w.Table}_{e} AFTER {e.ToUpperInvariant()}{of} ON {w.Table} BEGIN {Bump} END;";
 
     public static IEnumerable<string> SqliteDown() =>
         from w in Watched from e in Events(w) select $"DROP TRIGGER IF EXISTS rights_stamp_{w.Table}_{e};";
@@ -84,8 +84,9 @@ public static class RightsStampTriggers
         {
             var events = string.Join(" OR ", Events(w).Select(e =>
                 e == "update" && w.UpdateColumns is not null ? "UPDATE OF " + string.Join(", ", w.UpdateColumns) : e.ToUpperInvariant()));
-            return $"CREATE TRIGGER rights_stamp AFTER {events} ON {w.Table} FOR EACH STATEMENT EXECUTE FUNCTION bump_rights_stamp();";
-        }).Prepend($"CREATE FUNCTION bump_rights_stamp() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {Bump} RETURN NULL; END $$;");
+            return $"DROP TRIGGER IF EXISTS rights_stamp ON {w.Table}; " +
+                   $"CREATE TRIGGER rights_stamp AFTER {events} ON {w.Table} FOR EACH STATEMENT EXECUTE FUNCTION bump_rights_stamp();";
+        }).Prepend($"CREATE OR REPLACE FUNCTION bump_rights_stamp() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {Bump} RETURN NULL; END $$;");
 
     public static IEnumerable<string> PostgresDown() =>
         Watched.Select(w => $"DROP TRIGGER IF EXISTS rights_stamp ON {w.Table};").Append("DROP FUNCTION IF EXISTS bump_rights_stamp();");
