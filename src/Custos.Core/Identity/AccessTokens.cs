@@ -59,6 +59,13 @@ public sealed class AccessTokens(IDbContextFactory<CustosDbContext> dbFactory, A
     private sealed record Known(Guid TokenId, UserId UserId, string UserName, string DisplayName, List<string> Roles, bool HasSecondFactor,
         string Scopes, DateTimeOffset ExpiresAt, bool Revoked, bool OwnerEnabled)
     {
+        /// <summary>The token's scopes, parsed once for every request that hits this entry.</summary>
+        public IReadOnlySet<string> ScopeSet { get; } = Scopes.Split(' ').ToHashSet();
+
+        /// <summary>The owner's roles that the token's scopes let it use.</summary>
+        public IReadOnlyList<string> UsableRoles { get; } =
+            Roles.Where(Scopes.Split(' ').Select(s => AccessTokens.Scopes.GetValueOrDefault(s)).OfType<string>().ToHashSet().Contains).ToList();
+
         /// <summary>When the last use was written; shared by the requests that hit this entry.</summary>
         public DateTimeOffset? LastUsedAt { get; set; }
     }
@@ -99,17 +106,16 @@ public sealed class AccessTokens(IDbContextFactory<CustosDbContext> dbFactory, A
             known.Set(stamp, key, row);
         }
         if (row.Revoked || row.ExpiresAt <= now || !row.OwnerEnabled) return null;
-        var allowed = row.Scopes.Split(' ').Select(s => Scopes.GetValueOrDefault(s)).OfType<string>().ToHashSet();
         if (row.LastUsedAt is null || now - row.LastUsedAt > TimeSpan.FromMinutes(1))
         {
             row.LastUsedAt = now;
             await db.AccessTokens.Where(t => t.Id == row.TokenId).ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now), ct);
         }
-        return new SessionPrincipal(row.TokenId, row.UserId, row.UserName, row.DisplayName, row.Roles.Where(allowed.Contains).ToList())
+        return new SessionPrincipal(row.TokenId, row.UserId, row.UserName, row.DisplayName, row.UsableRoles)
         {
             HasSecondFactor = row.HasSecondFactor,
             IsToken = true,
-            TokenScopes = row.Scopes.Split(' ').ToHashSet(),
+            TokenScopes = row.ScopeSet,
             RightsStamp = stamp,
         };
     }
