@@ -41,8 +41,6 @@ public sealed class StampedCache<TKey, TValue>(int maxItems) where TKey : notnul
         generation.Items[key] = value;
     }
 
-    public void Remove(long? stamp, TKey key) => At(stamp)?.Items.TryRemove(key, out _);
-
     /// <summary>The generation of this stamp, installed if need be; null when another request just installed another one.</summary>
     private Generation? At(long? stamp)
     {

@@ -67,6 +67,9 @@ public sealed class VaultSensitiveTests
         {
             AssertStepUp(await call(), route, secret);
         }
+        // The refused export asked for secrets, so its refusal is recorded with the reason.
+        Assert.Equal(1, await v.Db.ScalarAsync(
+            "SELECT COUNT(*) FROM audit_events WHERE action = 'vault.export' AND outcome = 3 AND details LIKE '%vault.step_up_required%'"));
 
         // Lists leave sensitive entries out; an export of everything leaves them out and counts them.
         var list = (await carol.GetAsync("/entries")).AssertOk();
