@@ -309,9 +309,11 @@ internal static class VaultRevealBench
     {
         foreach (var (shape, count, totalMs) in s.Commands.Where(c => c.Count >= ops / 1000.0))
             Console.WriteLine($"  {count / (double)ops,7:F3} x  {totalMs / count,6:F2} ms  {shape}");
-        Console.WriteLine($"  {s.TotalCommands / (double)ops,7:F3} statements per reveal in all; {s.Connections / (double)ops:F2} connection opens ({s.ConnectionMs / Math.Max(1, s.Connections):F2} ms each); " +
-                          $"{s.Commits:N0} commits = {ops / (double)Math.Max(1, s.Commits):F1} reveals per journal transaction (commit {s.CommitMs / Math.Max(1, s.Commits):F2} ms, " +
-                          $"SaveChanges {s.SaveMs / Math.Max(1, s.Saves):F2} ms each)");
+        var perTx = ops / (double)Math.Max(1, s.Commits);
+        Console.WriteLine($"  {s.TotalCommands / (double)ops,7:F3} statements per reveal through EF Core; {s.Connections / (double)ops:F2} connection opens ({s.ConnectionMs / Math.Max(1, s.Connections):F2} ms each)");
+        // The journal's rows bypass EF Core (statements prepared once on its own connection), so they are counted here.
+        Console.WriteLine($"  journal: {s.Commits:N0} commits = {perTx:F1} reveals per transaction (commit {s.CommitMs / Math.Max(1, s.Commits):F2} ms each); " +
+                          $"its prepared statements (one batch on PostgreSQL): 2 per reveal (reveal row, audit event) + 2 per transaction (chain head lock and move) = {2 + 2 / perTx:F2} per reveal");
     }
 
     private static readonly byte[] RevealJson = """{"field":"password"}"""u8.ToArray();

@@ -40,14 +40,25 @@ public sealed class AuditLog(TimeProvider time)
     {
         if (db.Database.CurrentTransaction is null)
             throw new InvalidOperationException("Audit events must be written in the transaction of the change they record.");
+        if (entries.Count == 0) return;
 
         var head = await LockHeadAsync(db, ct);
+        var events = Chain(head.LastSequence, head.LastHash, entries);
+        db.AuditEvents.AddRange(events);
+        var (sequence, previous) = (events[^1].Sequence, events[^1].Hash);
 
-        var sequence = head.LastSequence;
-        var previous = head.LastHash;
+        await db.AuditChainHeads.Where(h => h.Id == AuditChainHead.SingletonId)
+            .ExecuteUpdateAsync(s => s.SetProperty(h => h.LastSequence, sequence).SetProperty(h => h.LastHash, previous), ct);
+    }
+
+    /// <summary>The events that follow the chain head (<paramref name="sequence"/>, <paramref name="previous"/>), each hashed over its predecessor.</summary>
+    public IReadOnlyList<AuditEvent> Chain(long sequence, byte[] previous, IReadOnlyList<AuditEntry> entries)
+    {
         var now = time.StoredNow();
-        foreach (var entry in entries)
+        var events = new AuditEvent[entries.Count];
+        for (var i = 0; i < entries.Count; i++)
         {
+            var entry = entries[i];
             var e = new AuditEvent
             {
                 Sequence = ++sequence,
@@ -64,11 +75,9 @@ public sealed class AuditLog(TimeProvider time)
             };
             e.Hash = AuditHash.Compute(e);
             previous = e.Hash;
-            db.AuditEvents.Add(e);
+            events[i] = e;
         }
-
-        await db.AuditChainHeads.Where(h => h.Id == AuditChainHead.SingletonId)
-            .ExecuteUpdateAsync(s => s.SetProperty(h => h.LastSequence, sequence).SetProperty(h => h.LastHash, previous), ct);
+        return events;
     }
 
     /// <summary>
@@ -77,13 +86,18 @@ public sealed class AuditLog(TimeProvider time)
     /// </summary>
     private static async Task<HeadValues> LockHeadAsync(CustosDbContext db, CancellationToken ct)
     {
+        var rows = await db.Database.SqlQueryRaw<HeadValues>(LockHeadSql(db)).ToListAsync(ct);
+        return rows.Count == 1 ? rows[0] : throw new InvalidOperationException("The audit chain head row is missing.");
+    }
+
+    /// <summary>The statement that locks and reads the head (last sequence, last hash): the same for every writer of the chain.</summary>
+    public static string LockHeadSql(CustosDbContext db)
+    {
         var entity = db.Model.FindEntityType(typeof(AuditChainHead))!;
         string Col(string property) => entity.FindProperty(property)!.GetColumnName();
         var sequence = Col(nameof(AuditChainHead.LastSequence));
-        var sql = $"UPDATE {entity.GetTableName()} SET {sequence} = {sequence} WHERE {Col(nameof(AuditChainHead.Id))} = {AuditChainHead.SingletonId} " +
-                  $"RETURNING {sequence}, {Col(nameof(AuditChainHead.LastHash))}";
-        var rows = await db.Database.SqlQueryRaw<HeadValues>(sql).ToListAsync(ct);
-        return rows.Count == 1 ? rows[0] : throw new InvalidOperationException("The audit chain head row is missing.");
+        return $"UPDATE {entity.GetTableName()} SET {sequence} = {sequence} WHERE {Col(nameof(AuditChainHead.Id))} = {AuditChainHead.SingletonId} " +
+               $"RETURNING {sequence}, {Col(nameof(AuditChainHead.LastHash))}";
     }
 
     // Mapped by the same naming convention as the head entity, so its columns need no aliases.

@@ -5,8 +5,8 @@ namespace Custos.Core.Data;
 
 /// <summary>
 /// One counter that database triggers raise whenever anything that decides who may do what changes: users, their
-/// roles, second factors and tokens; tenant grants and group memberships; vault grants, the folder tree, an entry's
-/// folder or inheritance. Nodes cache what they derive from those tables (<see cref="StampedCache{TKey,TValue}"/>)
+/// roles, second factors and tokens; tenant grants and group memberships; vault grants, the folder tree and policies,
+/// an entry's folder, inheritance, expiry, version or secrets (what a reveal reads). Nodes cache what they derive from those tables (<see cref="StampedCache{TKey,TValue}"/>)
 /// under the counter's value and drop the cache when it moves. Triggers raise it, so no code path (nor a change made by
 /// hand in the database) can forget to, and a revocation counts on every node from its next request.
 /// </summary>
@@ -52,8 +52,8 @@ public static class RightsStampTriggers
         ("tenant_grants", true, null),
         ("group_members", true, null),
         ("vault_grants", true, null),
-        ("vault_folders", true, ["tenant_id", "parent_id", "inherit_rights", "is_sensitive"]),
-        ("vault_entries", false, ["tenant_id", "folder_id", "inherit_rights"]),
+        ("vault_folders", true, ["tenant_id", "parent_id", "inherit_rights", "is_sensitive", "policy"]),
+        ("vault_entries", false, ["tenant_id", "folder_id", "inherit_rights", "expires_at", "version", "secrets", "rotate_after_reveal", "rotation_reason"]),
     ];
 
     private const string Bump = "UPDATE rights_stamps SET value = value + 1 WHERE id = 1;";
@@ -74,6 +74,9 @@ public static class RightsStampTriggers
         from e in Events(w)
         let of = e == "update" && w.UpdateColumns is not null ? " OF " + string.Join(", ", w.UpdateColumns) : ""
         select $"CREATE TRIGGER IF NOT EXISTS rights_stamp_{w.Table}_{e} AFTER {e.ToUpperInvariant()}{of} ON {w.Table} BEGIN {Bump} END;";
+
+    /// <summary>For a migration that changes <see cref="Watched"/>: every trigger dropped and created as the list says now.</summary>
+    public static IEnumerable<string> SqliteRecreate() => SqliteDown().Concat(SqliteUp());
 
     public static IEnumerable<string> SqliteDown() =>
         from w in Watched from e in Events(w) select $"DROP TRIGGER IF EXISTS rights_stamp_{w.Table}_{e};";

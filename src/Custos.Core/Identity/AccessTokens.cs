@@ -83,8 +83,9 @@ public sealed class AccessTokens(IDbContextFactory<CustosDbContext> dbFactory, A
         var hash = SecretToken.HashOf(token);
         var key = Convert.ToBase64String(hash);
         var now = time.StoredNow();
+        // No explicit open: a pooled context goes back to its pool with a connection it was told to open, and usually
+        // the stamp is the only statement here.
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await db.Database.OpenConnectionAsync(ct);
         var stamp = await known.ReadStampAsync(db);
         if (!known.TryGet(stamp, key, out var row))
         {

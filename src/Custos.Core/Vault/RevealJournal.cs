@@ -3,6 +3,7 @@ using Custos.Core.Audit;
 using Custos.Core.Common;
 using Custos.Core.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Custos.Core.Vault;
 
@@ -23,13 +24,13 @@ public sealed class RevealJournal : IAsyncDisposable
     {
         SingleReader = true, FullMode = BoundedChannelFullMode.Wait,
     });
-    private readonly Task writer;
+    private readonly Task loop;
 
     public RevealJournal(IDbContextFactory<CustosDbContext> dbFactory, AuditLog audit)
     {
         this.dbFactory = dbFactory;
         this.audit = audit;
-        writer = Task.Run(WriteLoopAsync);
+        loop = Task.Run(WriteLoopAsync);
     }
 
     /// <summary>What one reveal records; <see cref="RotationReason"/> set when the entry asks to be rotated after it.</summary>
@@ -49,39 +50,92 @@ public sealed class RevealJournal : IAsyncDisposable
     private async Task WriteLoopAsync()
     {
         var batch = new List<Pending>(MaxBatch);
-        while (await queue.Reader.WaitToReadAsync())
+        Writer? writer = null;
+        try
         {
-            batch.Clear();
-            while (batch.Count < MaxBatch && queue.Reader.TryRead(out var next)) batch.Add(next);
-            try
+            while (await queue.Reader.WaitToReadAsync())
             {
-                await WriteAsync(batch);
-                foreach (var p in batch) p.Done.TrySetResult();
+                batch.Clear();
+                while (batch.Count < MaxBatch && queue.Reader.TryRead(out var next)) batch.Add(next);
+                try
+                {
+                    writer ??= await Writer.OpenAsync(dbFactory, audit);
+                    await writer.WriteAsync(batch);
+                    foreach (var p in batch) p.Done.TrySetResult();
+                }
+                catch (Exception e)
+                {
+                    // Start over on a fresh connection: this one may be broken (a restarted database server).
+                    if (writer is not null) await writer.DisposeAsync();
+                    writer = null;
+                    foreach (var p in batch) p.Done.TrySetException(e);
+                }
             }
-            catch (Exception e)
-            {
-                foreach (var p in batch) p.Done.TrySetException(e);
-            }
+        }
+        finally
+        {
+            if (writer is not null) await writer.DisposeAsync();
         }
     }
 
-    private async Task WriteAsync(List<Pending> batch)
+    /// <summary>The journal's own connection with its statements compiled once (a reveal costs two row inserts, not two compilations).</summary>
+    private sealed class Writer(CustosDbContext db, PreparedInsert<VaultReveal> insertReveal, PreparedAuditChain chain) : IAsyncDisposable
     {
-        await using var db = await dbFactory.CreateDbContextAsync();
-        await using var tx = await db.Database.BeginTransactionAsync();
-        db.VaultReveals.AddRange(batch.Select(p => p.Reveal.Row));
-        foreach (var rotate in batch.Where(p => p.Reveal.RotationReason is not null).GroupBy(p => p.Reveal.Row.EntryId))
+        public static async Task<Writer> OpenAsync(IDbContextFactory<CustosDbContext> dbFactory, AuditLog audit)
         {
-            var reason = rotate.First().Reveal.RotationReason;
-            await db.VaultEntries.Where(e => e.Id == rotate.Key && e.RotationReason == null)
-                .ExecuteUpdateAsync(s => s.SetProperty(e => e.RotationReason, reason));
+            var db = await dbFactory.CreateDbContextAsync();
+            try
+            {
+                await db.Database.OpenConnectionAsync();
+                return new Writer(db, new PreparedInsert<VaultReveal>(db), new PreparedAuditChain(db, audit));
+            }
+            catch
+            {
+                await db.DisposeAsync();
+                throw;
+            }
         }
-        await audit.CommitAsync(db, tx, batch.Select(p => p.Reveal.Event).ToList());
+
+        public async Task WriteAsync(List<Pending> batch)
+        {
+            await using var tx = await db.Database.BeginTransactionAsync();
+            var transaction = tx.GetDbTransaction();
+            var events = await chain.ChainAsync(transaction, batch.Select(p => p.Reveal.Event).ToList());
+            if (insertReveal.CanBatch && chain.CanBatch)
+            {
+                // PostgreSQL: every row and the head's move in one round trip.
+                await using var statements = transaction.Connection!.CreateBatch();
+                statements.Transaction = transaction;
+                foreach (var p in batch) insertReveal.AddTo(statements, p.Reveal.Row);
+                chain.AddTo(statements, events);
+                var written = await statements.ExecuteNonQueryAsync();
+                if (written != 2 * batch.Count + 1) throw new InvalidOperationException($"The journal wrote {written} rows for {batch.Count} reveals.");
+            }
+            else
+            {
+                foreach (var p in batch) await insertReveal.InsertAsync(p.Reveal.Row, transaction);
+                await chain.WriteAsync(transaction, events);
+            }
+            foreach (var rotate in batch.Where(p => p.Reveal.RotationReason is not null).GroupBy(p => p.Reveal.Row.EntryId))
+            {
+                var reason = rotate.First().Reveal.RotationReason;
+                await db.VaultEntries.Where(e => e.Id == rotate.Key && e.RotationReason == null)
+                    .ExecuteUpdateAsync(s => s.SetProperty(e => e.RotationReason, reason));
+            }
+            await tx.CommitAsync();
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            insertReveal.Dispose();
+            chain.Dispose();
+            await db.DisposeAsync();
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
         queue.Writer.TryComplete();
-        await writer;
+        await loop;
     }
 }

@@ -16,6 +16,9 @@ public sealed class VaultAccessCache
     /// <summary>Users × tenants kept at most.</summary>
     private readonly StampedCache<(UserId, TenantId), Cached> cache = new(50_000);
 
+    /// <summary>The rights stamp now, or null inside a transaction (nothing is cached there).</summary>
+    public Task<long?> ReadStampAsync(CustosDbContext db) => cache.ReadStampAsync(db);
+
     /// <param name="knownStamp">The stamp this request already read (when it was authenticated), saving a query.</param>
     public async Task<VaultAccess> GetAsync(CustosDbContext db, UserId user, TenantId tenant, DateTimeOffset now, CancellationToken ct = default,
         long? knownStamp = null)

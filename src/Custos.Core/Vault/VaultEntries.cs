@@ -274,7 +274,7 @@ public sealed class VaultEntries(
     }
 
     /// <summary>The folder's own policy or the nearest one above it; the default when none is set.</summary>
-    private static async Task<List<string?>> PolicyChainAsync(CustosDbContext db, Guid folderId, CancellationToken ct)
+    internal static async Task<List<string?>> PolicyChainAsync(CustosDbContext db, Guid folderId, CancellationToken ct)
     {
         var chain = new List<string?>();
         Guid? id = folderId;
@@ -289,7 +289,7 @@ public sealed class VaultEntries(
         return chain;
     }
 
-    private static FolderPolicy FolderPolicyOf(List<string?> chain) =>
+    internal static FolderPolicy FolderPolicyOf(List<string?> chain) =>
         chain.Select(FolderPolicy.FromJson).FirstOrDefault(p => p is not null) ?? FolderPolicy.Default;
 
     internal static async Task<List<AttachmentView>> AttachmentsAsync(CustosDbContext db, Guid entryId, CancellationToken ct) =>

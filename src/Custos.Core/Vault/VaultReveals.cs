@@ -17,13 +17,25 @@ public sealed class VaultReveals(IDbContextFactory<CustosDbContext> dbFactory, V
 
     public sealed record TotpCode(string Code, int SecondsLeft, int Period);
 
-    private sealed record EntryWithPolicy(VaultEntry Entry, string? Policy);
+    /// <summary>What a reveal reads of an entry, with the policy that applies (its folder's or the nearest one above).</summary>
+    private sealed record Target(Guid Id, TenantId TenantId, Guid FolderId, bool InheritRights, DateTimeOffset? ExpiresAt, int Version,
+        byte[] Secrets, bool RotateAfterReveal, string? RotationReason, FolderPolicy Policy);
 
-    // Compiled once per host (a compiled query belongs to one model): every reveal runs it.
-    private readonly Func<CustosDbContext, Guid, TenantId, Task<EntryWithPolicy?>> loadEntry = EF.CompileAsyncQuery(
-        (CustosDbContext db, Guid entryId, TenantId tenant) => db.VaultEntries.AsNoTracking().Where(e => e.Id == entryId && e.TenantId == tenant)
-            .Select(e => new EntryWithPolicy(e, db.VaultFolders.Where(f => f.Id == e.FolderId).Select(f => f.Policy).FirstOrDefault()))
+    private sealed record TargetRow(Guid Id, TenantId TenantId, Guid FolderId, bool InheritRights, DateTimeOffset? ExpiresAt, int Version,
+        byte[] Secrets, bool RotateAfterReveal, string? RotationReason);
+
+    // Compiled once per host (a compiled query belongs to one model).
+    private readonly Func<CustosDbContext, Guid, TenantId, Task<TargetRow?>> loadTarget = EF.CompileAsyncQuery(
+        (CustosDbContext db, Guid entryId, TenantId tenant) => db.VaultEntries.Where(e => e.Id == entryId && e.TenantId == tenant)
+            .Select(e => new TargetRow(e.Id, e.TenantId, e.FolderId, e.InheritRights, e.ExpiresAt, e.Version, e.Secrets, e.RotateAfterReveal, e.RotationReason))
             .SingleOrDefault());
+
+    /// <summary>
+    /// Entries recently revealed, under the rights stamp: the triggers raise it when any column read here changes (and
+    /// when a folder's policy or parent does), so a cached target is as current as a read. Ciphertext only, like the
+    /// database's own page cache; the plaintext exists only for the response.
+    /// </summary>
+    private readonly StampedCache<(TenantId, Guid), Target> targets = new(20_000);
 
     /// <summary>Reveals one field of the current entry, or of an earlier version when <paramref name="version"/> is given.</summary>
     public async Task<Result<Revealed>> RevealAsync(TenantId tenant, Guid entryId, string field, int? version, VaultCaller caller, CancellationToken ct = default)
@@ -52,7 +64,7 @@ public sealed class VaultReveals(IDbContextFactory<CustosDbContext> dbFactory, V
         }
         var value = bundle.Get(field);
         if (value is null) return VaultErrors.NoSuchField;
-        await RecordAsync(db, entry, field, revealedVersion, caller, ct);
+        await RecordAsync(entry, field, revealedVersion, caller, ct);
         return new Revealed(value, revealedVersion);
     }
 
@@ -69,7 +81,7 @@ public sealed class VaultReveals(IDbContextFactory<CustosDbContext> dbFactory, V
         if (seed is null) return VaultErrors.Invalid("The entry's TOTP seed cannot be read.");
         var totp = new Totp(seed.Secret, seed.Period, seed.Algorithm, seed.Digits, timeCorrection: null);
         var now = time.GetUtcNow().UtcDateTime;
-        await RecordAsync(db, entry, "totp-code", entry.Version, caller, ct);
+        await RecordAsync(entry, "totp-code", entry.Version, caller, ct);
         return new TotpCode(totp.ComputeTotp(now), totp.RemainingSeconds(now), seed.Period);
     }
 
@@ -84,34 +96,44 @@ public sealed class VaultReveals(IDbContextFactory<CustosDbContext> dbFactory, V
         // Another entry's or another tenant's attachment id answers like a missing one, and is recorded like one.
         if (attachment is null) return await VaultAudit.DenyAsync(audit, db, caller, "vault.reveal", tenant, VaultAudit.EntryTarget(entryId), VaultErrors.NotFound, ct);
         var content = await sealer.OpenBytesAsync(tenant, attachment.Id, "content", 1, attachment.Content, ct);
-        await RecordAsync(db, checkedEntry.Value.Entry, $"attachment:{attachment.Name}", checkedEntry.Value.Entry.Version, caller, ct);
+        await RecordAsync(checkedEntry.Value.Entry, $"attachment:{attachment.Name}", checkedEntry.Value.Entry.Version, caller, ct);
         return new AttachmentContent(attachment.Name, content);
     }
 
     /// <summary>Read on the entry (Use is not enough: the secret would reach the client), and a fresh step-up where sensitive.</summary>
-    private async Task<Result<(VaultEntry Entry, FolderPolicy Policy)>> AuthorizeAsync(CustosDbContext db, TenantId tenant, Guid entryId,
+    private async Task<Result<(Target Entry, FolderPolicy Policy)>> AuthorizeAsync(CustosDbContext db, TenantId tenant, Guid entryId,
         VaultCaller caller, string action, CancellationToken ct)
     {
-        // One connection for the stamp, the entry and its folder's policy (opening one costs more than a query).
-        await db.Database.OpenConnectionAsync(ct);
-        var access = await accessCache.GetAsync(db, caller.User, tenant, time.StoredNow(), ct, caller.RightsStamp);
-        var found = await loadEntry(db, entryId, tenant);
-        var entry = found?.Entry;
-        var rights = entry is null ? VaultRights.None : access.OnEntry(entry);
+        // Read first: what is read after it is at least as new, so it may be cached under it. Usually known from authentication.
+        var stamp = caller.RightsStamp ?? await accessCache.ReadStampAsync(db);
+        var access = await accessCache.GetAsync(db, caller.User, tenant, time.StoredNow(), ct, stamp);
+        var entry = await TargetAsync(db, stamp, tenant, entryId, ct);
+        var rights = entry is null ? VaultRights.None : access.OnEntry(entry.Id, entry.FolderId, entry.InheritRights);
         var target = VaultAudit.EntryTarget(entryId);
         if (rights == VaultRights.None) return await VaultAudit.DenyAsync(audit, db, caller, action, tenant, target, VaultErrors.NotFound, ct);
         if (!rights.Allows(VaultRights.Read)) return await VaultAudit.DenyAsync(audit, db, caller, action, tenant, target, VaultErrors.Forbidden, ct);
         // Refused for want of a fresh step-up: recorded too, a secret was asked for.
         if (access.IsSensitive(entry!.FolderId) && !caller.SteppedUp)
             return await VaultAudit.DenyAsync(audit, db, caller, action, tenant, target, VaultErrors.StepUpRequired, ct);
-        return (entry, FolderPolicy.FromJson(found!.Policy) ?? FolderPolicy.Default);
+        return (entry, entry.Policy);
     }
 
-    private async Task RecordAsync(CustosDbContext db, VaultEntry entry, string field, int version, VaultCaller caller, CancellationToken ct)
+    private async Task<Target?> TargetAsync(CustosDbContext db, long? stamp, TenantId tenant, Guid entryId, CancellationToken ct)
     {
-        // The journal needs a connection of its own: holding this one while waiting for it would let a burst of reveals
-        // take the whole pool and leave the journal none (PostgreSQL's pool is bounded).
-        await db.Database.CloseConnectionAsync();
+        if (targets.TryGet(stamp, (tenant, entryId), out var cached)) return cached;
+        var row = await loadTarget(db, entryId, tenant);
+        if (row is null) return null;
+        var policy = VaultEntries.FolderPolicyOf(await VaultEntries.PolicyChainAsync(db, row.FolderId, ct));
+        var entry = new Target(row.Id, row.TenantId, row.FolderId, row.InheritRights, row.ExpiresAt, row.Version, row.Secrets,
+            row.RotateAfterReveal, row.RotationReason, policy);
+        targets.Set(stamp, (tenant, entryId), entry);
+        return entry;
+    }
+
+    private async Task RecordAsync(Target entry, string field, int version, VaultCaller caller, CancellationToken ct)
+    {
+        // The journal writes on a connection of its own; this request holds none while it waits (EF Core opens one per
+        // query here): a burst of reveals holding theirs could take PostgreSQL's whole (bounded) pool.
         var now = time.StoredNow();
         var row = new VaultReveal
         {

@@ -62,6 +62,44 @@ public sealed class VaultAccessCacheTests
         Assert.Equal(0, (await erin.GetAsync("/entries")).AssertOk().Json.GetArrayLength());
     }
 
+    /// <summary>
+    /// What a reveal reads of an entry is cached too; an edit through the API, a change made by hand in the database and a
+    /// policy set on a folder higher up all count from the next reveal.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(TestDatabase.Both), MemberType = typeof(TestDatabase))]
+    public async Task CachedRevealTarget_FollowsEveryChangeOfTheEntryAndItsPolicy(string kind)
+    {
+        await using var v = await VaultTestSetup.StartAsync(kind);
+        var tenant = await v.StandardTenantAsync();
+        var carol = await v.ConnectAsync("carol", tenant);
+        var erin = await v.ConnectAsync("erin", tenant);
+        var customers = await carol.CreateFolderAsync("Customers");
+        var acme = await carol.CreateFolderAsync("Acme", parentId: customers);
+        var first = VaultTestSetup.NewSecret("first");
+        var entry = await carol.CreateEntryAsync(acme, "VPN", first, new { expiresAt = v.Now.AddDays(1) });
+        Assert.Equal(first, await erin.RevealValueAsync(entry));
+        Assert.Equal(first, await erin.RevealValueAsync(entry));
+
+        // Edited through the API: the new password and its version, at once.
+        var second = VaultTestSetup.NewSecret("second");
+        (await carol.PutAsync($"/entries/{entry}", new { password = second, expectedVersion = 1 })).AssertOk();
+        var revealed = (await erin.RevealAsync(entry)).AssertOk().Json;
+        Assert.Equal(second, revealed.GetProperty("value").GetString());
+        Assert.Equal(2, revealed.GetProperty("version").GetInt32());
+
+        // The entry has expired and the policy of the folder above (Acme has none of its own) blocks expired passwords.
+        v.Time.Advance(TimeSpan.FromDays(2));
+        Assert.Equal(second, await erin.RevealValueAsync(entry));
+        (await carol.PatchAsync($"/folders/{customers}", new { policy = new { blockRevealWhenExpired = true } })).AssertOk();
+        (await erin.RevealAsync(entry)).AssertStatus(HttpStatusCode.Forbidden, "vault.expired");
+
+        // The expiry moved by hand in the database (microseconds since the epoch): revealable again from the next request.
+        var id = kind == TestDatabase.Sqlite ? entry.ToString().ToUpperInvariant() : entry.ToString();
+        await v.Db.ExecuteAsync($"UPDATE vault_entries SET expires_at = {v.Now.AddDays(30).ToUnixTimeMilliseconds() * 1000} WHERE id = '{id}'");
+        Assert.Equal(second, await erin.RevealValueAsync(entry));
+    }
+
     [Theory]
     [MemberData(nameof(TestDatabase.Both), MemberType = typeof(TestDatabase))]
     public async Task CachedTokens_StopAtTheNextRequest_WhenRevokedDisabledOrStrippedOfARole(string kind)
