@@ -12,6 +12,8 @@ public sealed class DataDirectory
     public string TlsDirectory => Path.Combine(Root, "tls");
     public string DataProtectionDirectory => Path.Combine(Root, "data-protection");
     public string DatabaseFile => Path.Combine(Root, "custos.db");
+    /// <summary>Encrypted document content, one file per blob under the hash of its ciphertext.</summary>
+    public string BlobsDirectory => Path.Combine(Root, "blobs");
 
     public static string Resolve(string? option) =>
         Path.GetFullPath(option ?? Environment.GetEnvironmentVariable("CUSTOS_DATA") ?? "data");

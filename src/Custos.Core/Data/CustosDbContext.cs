@@ -42,6 +42,9 @@ public sealed class CustosDbContext(DbContextOptions<CustosDbContext> options) :
     public DbSet<Vault.VaultAccessRequest> VaultAccessRequests => Set<Vault.VaultAccessRequest>();
     public DbSet<Vault.VaultReveal> VaultReveals => Set<Vault.VaultReveal>();
     public DbSet<Vault.VaultNotification> VaultNotifications => Set<Vault.VaultNotification>();
+    public DbSet<Documents.DocumentFolder> DocumentFolders => Set<Documents.DocumentFolder>();
+    public DbSet<Documents.Document> Documents => Set<Documents.Document>();
+    public DbSet<Documents.DocumentVersion> DocumentVersions => Set<Documents.DocumentVersion>();
     public DbSet<RightsStamp> RightsStamps => Set<RightsStamp>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

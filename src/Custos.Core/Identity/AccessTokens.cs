@@ -16,21 +16,27 @@ public sealed class AccessTokens(IDbContextFactory<CustosDbContext> dbFactory, A
     public const string Prefix = "cst_";
     public static readonly TimeSpan MaxLifetime = TimeSpan.FromDays(365);
 
-    /// <summary>Scope → the role it lets a token use (null: a vault scope, limited by the owner's vault rights).</summary>
+    /// <summary>Scope → the role it lets a token use (null: a vault or documents scope, limited by the owner's rights there).</summary>
     public static readonly IReadOnlyDictionary<string, string?> Scopes = new Dictionary<string, string?>
     {
         ["audit:read"] = Roles.Auditor,
         ["admin"] = Roles.Administrator,
         [VaultRead] = null,
         [VaultWrite] = null,
+        [DocumentsRead] = null,
+        [DocumentsWrite] = null,
     };
 
     /// <summary>List, show and reveal what the owner may read.</summary>
     public const string VaultRead = "vault:read";
     /// <summary>Create, change, grant and import, as far as the owner's rights go.</summary>
     public const string VaultWrite = "vault:write";
+    /// <summary>List and download the documents the owner may read.</summary>
+    public const string DocumentsRead = "documents:read";
+    /// <summary>Upload, check out and in, as far as the owner's document rights go.</summary>
+    public const string DocumentsWrite = "documents:write";
 
-    public static readonly Error ScopeUnknown = new("token.scope_unknown", "Unknown scope; known scopes are audit:read, admin, vault:read and vault:write.");
+    public static readonly Error ScopeUnknown = new("token.scope_unknown", "Unknown scope; known scopes are audit:read, admin, vault:read, vault:write, documents:read and documents:write.");
     public static readonly Error LifetimeInvalid = new("token.lifetime_invalid", "A token lives between one hour and 365 days.");
     public static readonly Error NotFound = new("token.not_found", "No such token.");
 

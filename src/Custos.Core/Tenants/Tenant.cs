@@ -29,6 +29,8 @@ public sealed class TenantGrant
     public GroupId GroupId { get; set; }
     public TenantId TenantId { get; set; }
     public ProjectId? ProjectId { get; set; }
+    /// <summary>What the group may do with the documents it reaches through this grant (reading at least).</summary>
+    public Documents.DocumentRights DocumentRights { get; set; } = Documents.DocumentRights.Read;
     public DateTimeOffset GrantedAt { get; set; }
     public required string GrantedBy { get; set; }
 }

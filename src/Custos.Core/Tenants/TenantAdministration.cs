@@ -1,6 +1,7 @@
 using Custos.Core.Audit;
 using Custos.Core.Common;
 using Custos.Core.Data;
+using Custos.Core.Documents;
 using Custos.Core.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -48,7 +49,9 @@ public sealed class TenantAdministration(IDbContextFactory<CustosDbContext> dbFa
     }
 
     /// <summary>Opens a tenant (or one project of it) to a group.</summary>
-    public async Task<Result<TenantGrant>> GrantAsync(string groupName, TenantId tenantId, ProjectId? projectId, Actor actor, CancellationToken ct = default)
+    /// <summary>Lets the group reach the tenant (or project); granting again changes what it may do with documents there.</summary>
+    public async Task<Result<TenantGrant>> GrantAsync(string groupName, TenantId tenantId, ProjectId? projectId, Actor actor, CancellationToken ct = default,
+        Documents.DocumentRights documents = Documents.DocumentRights.Read)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -57,15 +60,20 @@ public sealed class TenantAdministration(IDbContextFactory<CustosDbContext> dbFa
         if (!await db.Tenants.AnyAsync(t => t.Id == tenantId && t.Id != TenantId.System, ct)) return NotFound;
         if (projectId is { } pid && !await db.Projects.AnyAsync(p => p.Id == pid && p.TenantId == tenantId, ct)) return NotFound;
         var existing = await db.TenantGrants.SingleOrDefaultAsync(g => g.GroupId == group.Id && g.TenantId == tenantId && g.ProjectId == projectId, ct);
-        if (existing is not null) return existing;
-        var grant = new TenantGrant
+        documents = documents.Normalize() | Documents.DocumentRights.Read;
+        if (existing is not null && existing.DocumentRights == documents) return existing;
+        var grant = existing ?? new TenantGrant
         {
             Id = Guid.CreateVersion7(), GroupId = group.Id, TenantId = tenantId, ProjectId = projectId,
             GrantedAt = time.StoredNow(), GrantedBy = actor.Name,
         };
-        db.TenantGrants.Add(grant);
+        grant.DocumentRights = documents;
+        if (existing is null) db.TenantGrants.Add(grant);
         await audit.CommitAsync(db, tx, new AuditEntry(actor.Name, "tenant.grant", Tenant: tenantId, Target: $"group:{group.Name}",
-            ClientAddress: actor.ClientAddress, Details: new Dictionary<string, string?> { ["project"] = projectId?.ToString() }), ct);
+            ClientAddress: actor.ClientAddress, Details: new Dictionary<string, string?>
+            {
+                ["project"] = projectId?.ToString(), ["documents"] = documents.ToString(),
+            }), ct);
         return grant;
     }
 

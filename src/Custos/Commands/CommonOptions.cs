@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Custos.Core;
 using Custos.Core.Data;
+using Custos.Core.Documents;
 using Custos.Core.Vault;
 using Custos.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -45,7 +46,8 @@ public static class CommonOptions
             .AddAudit()
             .AddKeys(data.KeysDirectory)
             .AddIdentity(new Core.Identity.IdentityOptions { PasswordPolicy = PasswordPolicyValue() })
-            .AddVault();
+            .AddVault()
+            .AddDocuments(new Core.Documents.Blobs.LocalBlobStore(data.BlobsDirectory));
         return services.BuildServiceProvider();
     }
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Custos.Core.Audit;
 using Custos.Core.Common;
+using Custos.Core.Documents;
 using Custos.Core.Tenants;
 using Custos.Core.Vault;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,6 +18,11 @@ public static class TenantCommand
         var projectName = new Argument<string>("project") { Description = "Project name." };
         var group = new Argument<string>("group") { Description = "Group name." };
         var project = new Option<string?>("--project") { Description = "Only this project of the tenant." };
+        var documents = new Option<string>("--documents")
+        {
+            Description = "What the group may do with documents there: read (list, download), write (also check out, check in, upload) or manage (also labels, holds, deletion).",
+            DefaultValueFactory = _ => "read",
+        };
         var sensitive = new Option<bool>("--sensitive") { Description = "Acting here needs a security-key step-up." };
         var rights = new Option<string>("--rights") { Description = "Comma-separated: use, read, modify, create, manage.", Required = true };
         var json = CommonOptions.Json();
@@ -42,10 +48,11 @@ public static class TenantCommand
                 var r = await admin.CreateProjectAsync(id, p.GetValue(projectName)!, p.GetValue(sensitive), actor, ct);
                 return r.Succeeded ? await UserCommand.Print(output, $"Project {r.Value!.Name} created ({r.Value.Id}).") : await CommandRunner.FailAsync(error, r.Error!);
             })
-            .Verb("grant", "Let a group reach a tenant (or one project with --project).", [tenant, group, project], (p, s, ct) =>
-                ChangeGrantAsync(p, s, grant: true, tenant, group, project, output, error, actor, ct))
+            .Verb("grant", "Let a group reach a tenant (or one project with --project); --documents read|write|manage says what it may do with documents there.",
+                [tenant, group, project, documents], (p, s, ct) =>
+                ChangeGrantAsync(p, s, grant: true, tenant, group, project, documents, output, error, actor, ct))
             .Verb("revoke", "Take a group's access to a tenant (or project) away.", [tenant, group, project], (p, s, ct) =>
-                ChangeGrantAsync(p, s, grant: false, tenant, group, project, output, error, actor, ct))
+                ChangeGrantAsync(p, s, grant: false, tenant, group, project, documents, output, error, actor, ct))
             .Verb("vault-grant", "Give a group rights on the tenant's whole vault (its root): e.g. --rights create,manage for the team that runs it.",
                 [tenant, group, rights], async (p, s, ct) =>
             {
@@ -81,8 +88,10 @@ public static class TenantCommand
     }
 
     private static async Task<int> ChangeGrantAsync(ParseResult p, IServiceProvider s, bool grant, Argument<string> tenant, Argument<string> group,
-        Option<string?> project, TextWriter output, TextWriter error, Actor actor, CancellationToken ct)
+        Option<string?> project, Option<string> documents, TextWriter output, TextWriter error, Actor actor, CancellationToken ct)
     {
+        if (DocumentRightsExtensions.Parse(p.GetValue(documents)) is not { } documentRights || documentRights == DocumentRights.None)
+            return await CommandRunner.FailAsync(error, new Error("tenant.invalid", "--documents is read, write or manage."));
         var admin = s.GetRequiredService<TenantAdministration>();
         if (await ResolveAsync(admin, p.GetValue(tenant)!, ct) is not { } id) return await CommandRunner.FailAsync(error, TenantAdministration.NotFound);
         ProjectId? projectId = null;
@@ -96,7 +105,7 @@ public static class TenantCommand
         var groupName = p.GetValue(group)!;
         if (grant)
         {
-            var r = await admin.GrantAsync(groupName, id, projectId, actor, ct);
+            var r = await admin.GrantAsync(groupName, id, projectId, actor, ct, documentRights);
             return r.Succeeded ? await UserCommand.Print(output, $"Group {groupName} can now reach it.") : await CommandRunner.FailAsync(error, r.Error!);
         }
         var revoked = await admin.RevokeGrantAsync(groupName, id, projectId, actor, ct);

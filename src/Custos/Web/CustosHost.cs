@@ -2,11 +2,14 @@ using System.Globalization;
 using Custos.Core;
 using Custos.Core.Audit;
 using Custos.Core.Data;
+using Custos.Core.Documents;
+using Custos.Core.Documents.Blobs;
 using Custos.Core.Identity;
 using Custos.Core.Keys;
 using Custos.Core.Vault;
 using Custos.Storage;
 using Custos.Web.Audit;
+using Custos.Web.Documents;
 using Custos.Web.Errors;
 using Custos.Web.Health;
 using Custos.Web.Identity;
@@ -153,7 +156,8 @@ public sealed class CustosHost : IAsyncDisposable
         services.AddSingleton(data);
         services.AddSingleton(database);
         services.AddCustosDatabase(database);
-        services.AddAudit().AddKeys(data.KeysDirectory).AddIdentity(options.Identity).AddVault(options.Vault);
+        services.AddAudit().AddKeys(data.KeysDirectory).AddIdentity(options.Identity).AddVault(options.Vault)
+            .AddDocuments(new LocalBlobStore(data.BlobsDirectory));
         services.AddHostedService<Ldap.DirectorySyncService>();
         services.AddHostedService<VaultExpiryService>();
         services.AddHostedService<VaultStrengthService>();
@@ -199,6 +203,7 @@ public sealed class CustosHost : IAsyncDisposable
         app.MapSecurityKeyEndpoints();
         app.MapPasswordStrengthEndpoint();
         app.MapVaultEndpoints();
+        app.MapDocumentEndpoints();
         app.MapOpenApi().RequireAuthorization();
         return app;
     }

@@ -220,7 +220,9 @@ public sealed class AdministrationTests
         Assert.Equal(HttpStatusCode.Forbidden, await Call(admin.Token));
         Assert.Equal(HttpStatusCode.Unauthorized, await Call(audit.Token[..^2] + "xx"));
         Assert.Equal(HttpStatusCode.Unauthorized, (await server.NewBrowser(out _).GetAsync($"/api/v1/audit/events?access_token={audit.Token}")).StatusCode);
-        Assert.DoesNotContain(audit.Token, await File.ReadAllTextAsync(Path.Combine(db.DataDirectory, "custos.db-wal")));
+        // The database and its write-ahead log (SQLite removes the log when its last connection closes, so it may be gone).
+        foreach (var file in new[] { "custos.db", "custos.db-wal" }.Select(f => Path.Combine(db.DataDirectory, f)).Where(File.Exists))
+            Assert.DoesNotContain(audit.Token, await File.ReadAllTextAsync(file));
 
         Assert.Equal(0, (await Cli.RunAsync(["token", "revoke", "--user", "erin", admin.Id.ToString(), .. Cli.DatabaseArgs(db)])).ExitCode);
         Assert.Equal(HttpStatusCode.Unauthorized, await Call(admin.Token));

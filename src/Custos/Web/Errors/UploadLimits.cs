@@ -9,12 +9,15 @@ public static partial class UploadLimits
     public const long Attachment = 10 * 1024 * 1024 + 64 * 1024;
     /// <summary>A KeePass or CSV file to import, attachments included.</summary>
     public const long Import = 100 * 1024 * 1024;
+    /// <summary>A document (streamed into encrypted storage, never held in memory).</summary>
+    public const long Document = 20L * 1024 * 1024 * 1024;
 
     public static long? For(PathString path)
     {
         var value = path.Value ?? "";
         if (AttachmentRoute().IsMatch(value)) return Attachment;
         if (ImportRoute().IsMatch(value)) return Import;
+        if (DocumentRoute().IsMatch(value)) return Document;
         return null;
     }
 
@@ -23,4 +26,7 @@ public static partial class UploadLimits
 
     [GeneratedRegex(@"^/(api/v1/tenants/[0-9a-fA-F-]{36}/vault/import|vault/[0-9a-fA-F-]{36}/import)/?$")]
     private static partial Regex ImportRoute();
+
+    [GeneratedRegex(@"^/api/v1/tenants/[0-9a-fA-F-]{36}/documents(/[0-9a-fA-F-]{36}/versions)?/?$")]
+    private static partial Regex DocumentRoute();
 }

@@ -31,7 +31,7 @@ internal static class VaultApi
 
     public static RouteHandlerBuilder Writes(this RouteHandlerBuilder route) => route.AddEndpointFilter(Require(AccessTokens.VaultWrite, antiforgery: true));
 
-    private static Func<EndpointFilterInvocationContext, EndpointFilterDelegate, ValueTask<object?>> Require(string scope, bool antiforgery) =>
+    internal static Func<EndpointFilterInvocationContext, EndpointFilterDelegate, ValueTask<object?>> Require(string scope, bool antiforgery) =>
         async (context, next) =>
         {
             var http = context.HttpContext;

@@ -1,0 +1,52 @@
+using Custos.Core.Documents;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Custos.Core.Data;
+
+internal sealed class DocumentFolderConfiguration : IEntityTypeConfiguration<DocumentFolder>
+{
+    public void Configure(EntityTypeBuilder<DocumentFolder> b)
+    {
+        b.HasKey(f => f.Id);
+        b.Property(f => f.Name).HasMaxLength(DocumentNames.MaxLength);
+        b.Property(f => f.CreatedBy).HasMaxLength(200);
+        b.HasIndex(f => new { f.TenantId, f.ParentId, f.Name });
+        b.HasOne<Tenants.Tenant>().WithMany().HasForeignKey(f => f.TenantId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Tenants.Project>().WithMany().HasForeignKey(f => f.ProjectId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<DocumentFolder>().WithMany().HasForeignKey(f => f.ParentId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class DocumentConfiguration : IEntityTypeConfiguration<Document>
+{
+    public void Configure(EntityTypeBuilder<Document> b)
+    {
+        b.HasKey(d => d.Id);
+        b.Property(d => d.Name).HasMaxLength(DocumentNames.MaxLength);
+        b.Property(d => d.CreatedBy).HasMaxLength(200);
+        b.Property(d => d.LockedByName).HasMaxLength(200);
+        b.Property(d => d.RowVersion).IsConcurrencyToken();
+        // One name per folder: two uploads of the same name race, the index decides.
+        b.HasIndex(d => new { d.FolderId, d.Name }).IsUnique();
+        b.HasIndex(d => new { d.TenantId, d.FolderId });
+        b.HasIndex(d => d.LockedBy);
+        b.HasOne<DocumentFolder>().WithMany().HasForeignKey(d => d.FolderId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class DocumentVersionConfiguration : IEntityTypeConfiguration<DocumentVersion>
+{
+    public void Configure(EntityTypeBuilder<DocumentVersion> b)
+    {
+        b.HasKey(v => v.Id);
+        b.Property(v => v.Sha256).HasMaxLength(32);
+        b.Property(v => v.MediaType).HasMaxLength(100);
+        b.Property(v => v.Author).HasMaxLength(200);
+        b.Property(v => v.Comment).HasMaxLength(1000);
+        b.Property(v => v.BlobAddress).HasMaxLength(64);
+        b.HasIndex(v => new { v.DocumentId, v.Number }).IsUnique();
+        b.HasIndex(v => v.BlobAddress);
+        b.HasOne<Document>().WithMany().HasForeignKey(v => v.DocumentId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -1,0 +1,287 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+
+namespace Custos.Core.Documents.Blobs;
+
+/// <summary>
+/// Blobs in a local folder: <c>&lt;root&gt;/&lt;aa&gt;/&lt;bb&gt;/&lt;address&gt;</c>, fanned out by the address's first
+/// two byte pairs so no directory grows past what file systems list quickly; writers fill a randomly named
+/// file under <c>&lt;root&gt;/tmp/</c> and rename it into place, so a blob is either complete or absent.
+/// Owner-only on Unix (0700 directories, 0600 files). Safe for concurrent writers and readers, in one
+/// process or several, because every change is a single rename.
+/// </summary>
+/// <remarks>
+/// Durability: a blob's bytes are fsynced before the rename. The rename itself (and a newly created fan-out
+/// directory) is not fsynced, because .NET cannot open a directory: <see cref="File.OpenHandle"/> and
+/// <see cref="FileStream"/> refuse directories with <see cref="UnauthorizedAccessException"/> on Unix, and
+/// P/Invoke to open(2)/fsync(2) is not wanted here. After a power loss a just-committed blob can therefore be
+/// missing although its bytes reached the disk. On journaling file systems (ext4, XFS, btrfs) the next fsync of
+/// any file on the same file system, such as the SQLite database's commit, also commits the rename; with the
+/// database elsewhere (PostgreSQL) the window is the file system's commit interval, and a scrub of
+/// <see cref="ListAsync"/> against the documents finds what was lost.
+/// </remarks>
+public sealed class LocalBlobStore(string root, TimeProvider time) : IBlobStore
+{
+    private const UnixFileMode OwnerOnlyDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+    private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    private const int AddressLength = 64;
+
+    // Large enough that small, odd-sized writes from the encryptor reach the disk in few system calls.
+    private const int BufferSize = 1 << 16;
+
+    private static readonly SearchValues<char> LowerHex = SearchValues.Create("0123456789abcdef");
+
+    public LocalBlobStore(string root) : this(root, TimeProvider.System)
+    {
+    }
+
+    public string Root { get; } = CreateOwnerOnlyDirectory(Path.GetFullPath(root));
+
+    /// <summary>Where writers keep their files until commit; inside the root so the move is a rename on one file system.</summary>
+    public string TempDirectory { get; } = CreateOwnerOnlyDirectory(Path.Combine(Path.GetFullPath(root), "tmp"));
+
+    /// <exception cref="ArgumentException">The address is not 64 lowercase hex characters.</exception>
+    public string PathOf(string address)
+    {
+        // Strict, because the address becomes a path: nothing but hex digits can ever leave the fan-out.
+        ArgumentNullException.ThrowIfNull(address);
+        if (!IsAddress(address))
+            throw new ArgumentException("A blob address is 64 lowercase hexadecimal characters.", nameof(address));
+        return Path.Combine(Root, address[..2], address[2..4], address);
+    }
+
+    public Task<IBlobWriter> CreateAsync(CancellationToken ct = default)
+    {
+        ct.ThrowIfCancellationRequested();
+        var path = NewTempPath();
+        var options = new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.Write,
+            Share = FileShare.None,
+            BufferSize = BufferSize,
+            // Not WriteThrough: that makes every write synchronous (O_SYNC), far slower for large blobs than
+            // the one fsync in CommitAsync, which gives the same guarantee at the moment it matters.
+            // Not SequentialScan either: it is a read-ahead hint and does nothing for writing.
+            Options = FileOptions.Asynchronous,
+        };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = OwnerOnlyFile;
+        var file = new FileStream(path, options);
+        return Task.FromResult<IBlobWriter>(new LocalBlobWriter(this, path, file, IncrementalHash.CreateHash(HashAlgorithmName.SHA256)));
+    }
+
+    public Task<Stream?> OpenReadAsync(string address, CancellationToken ct = default)
+    {
+        var path = PathOf(address);
+        ct.ThrowIfCancellationRequested();
+        try
+        {
+            return Task.FromResult<Stream?>(new FileStream(path, new FileStreamOptions
+            {
+                Mode = FileMode.Open,
+                Access = FileAccess.Read,
+                // Delete: a reader must not stop DeleteAsync (on Windows); it keeps reading what it opened.
+                Share = FileShare.Read | FileShare.Delete,
+                BufferSize = BufferSize,
+                Options = FileOptions.Asynchronous | FileOptions.SequentialScan,
+            }));
+        }
+        catch (IOException e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return Task.FromResult<Stream?>(null);
+        }
+    }
+
+    public Task<bool> ExistsAsync(string address, CancellationToken ct = default)
+    {
+        var path = PathOf(address);
+        ct.ThrowIfCancellationRequested();
+        return Task.FromResult(File.Exists(path));
+    }
+
+    public Task<bool> DeleteAsync(string address, CancellationToken ct = default)
+    {
+        var path = PathOf(address);
+        ct.ThrowIfCancellationRequested();
+        // Renaming away first makes "was it there?" exact under concurrency: only one rename of a name can
+        // succeed, whereas File.Delete is silent about a missing file.
+        var doomed = NewTempPath();
+        try
+        {
+            File.Move(path, doomed, overwrite: true);
+        }
+        catch (IOException) when (!File.Exists(path))
+        {
+            return Task.FromResult(false);
+        }
+        TryDelete(doomed);
+        return Task.FromResult(true);
+    }
+
+    public async IAsyncEnumerable<BlobInfo> ListAsync([EnumeratorCancellation] CancellationToken ct = default)
+    {
+        foreach (var first in FanOut(Root))
+        {
+            foreach (var second in FanOut(first.FullName))
+            {
+                var prefix = first.Name + second.Name;
+                foreach (var file in second.EnumerateFiles())
+                {
+                    ct.ThrowIfCancellationRequested();
+                    if (!IsAddress(file.Name) || !file.Name.StartsWith(prefix, StringComparison.Ordinal)) continue;
+                    long length;
+                    try
+                    {
+                        length = file.Length;
+                    }
+                    catch (FileNotFoundException)
+                    {
+                        continue; // deleted while we listed
+                    }
+                    yield return new BlobInfo(file.Name, length);
+                }
+                // The file system offers no asynchronous listing; yielding per directory keeps a long scrub
+                // from holding the caller's thread for the whole tree.
+                await Task.Yield();
+            }
+        }
+    }
+
+    public Task<int> RemoveAbandonedAsync(TimeSpan olderThan, CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(olderThan, TimeSpan.Zero);
+        var cutoff = time.GetUtcNow().UtcDateTime - olderThan;
+        var removed = 0;
+        foreach (var file in new DirectoryInfo(TempDirectory).EnumerateFiles())
+        {
+            ct.ThrowIfCancellationRequested();
+            try
+            {
+                file.Refresh();
+                if (!file.Exists || file.LastWriteTimeUtc >= cutoff) continue;
+                file.Delete();
+                removed++;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Still open by a live writer (Windows) or removed meanwhile: not ours to count.
+            }
+        }
+        return Task.FromResult(removed);
+    }
+
+    internal static bool IsAddress(ReadOnlySpan<char> name) =>
+        name.Length == AddressLength && !name.ContainsAnyExcept(LowerHex);
+
+    private static IEnumerable<DirectoryInfo> FanOut(string directory) =>
+        new DirectoryInfo(directory).EnumerateDirectories()
+            .Where(d => d.Name.Length == 2 && !d.Name.AsSpan().ContainsAnyExcept(LowerHex));
+
+    private string NewTempPath() =>
+        Path.Combine(TempDirectory, RandomNumberGenerator.GetHexString(32, lowercase: true) + ".tmp");
+
+    private static string CreateOwnerOnlyDirectory(string path)
+    {
+        // Level by level, because Directory.CreateDirectory gives the mode only to the last directory and
+        // creates missing parents with the default one. An existing directory keeps the mode it has.
+        if (Directory.Exists(path)) return path;
+        var parent = Path.GetDirectoryName(path);
+        if (parent is not null) CreateOwnerOnlyDirectory(parent);
+        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(path);
+        else Directory.CreateDirectory(path, OwnerOnlyDirectory);
+        return path;
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Left in tmp, where RemoveAbandonedAsync finds it.
+        }
+    }
+
+    private sealed class LocalBlobWriter(LocalBlobStore store, string tempPath, FileStream file, IncrementalHash hash) : IBlobWriter
+    {
+        private readonly HashingWriteStream stream = new(file, hash);
+        private BlobInfo? committed;
+        private bool failed;
+        private bool disposed;
+
+        public Stream Stream => stream;
+
+        public async Task<BlobInfo> CommitAsync(CancellationToken ct = default)
+        {
+            if (committed is not null) return committed;
+            ObjectDisposedException.ThrowIf(disposed, this);
+            if (stream.Faulted || failed)
+                throw new InvalidOperationException("A write to this blob failed, so its content is unknown; start a new blob.");
+            ct.ThrowIfCancellationRequested();
+            try
+            {
+                stream.Dispose(); // no more writes: what is hashed is what gets committed
+                await file.FlushAsync(ct).ConfigureAwait(false);
+                file.Flush(flushToDisk: true);
+                var length = file.Length;
+                if (length != stream.BytesWritten)
+                    throw new IOException($"The temporary blob file holds {length} bytes, but {stream.BytesWritten} were written.");
+                // Closed before the move: Windows cannot rename an open file.
+                await file.DisposeAsync().ConfigureAwait(false);
+                var info = new BlobInfo(Convert.ToHexStringLower(hash.GetCurrentHash()), length);
+                MoveIntoPlace(info);
+                committed = info;
+                return info;
+            }
+            catch
+            {
+                failed = true;
+                throw;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (disposed) return;
+            disposed = true;
+            stream.Dispose();
+            try
+            {
+                await file.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (IOException)
+            {
+                // Flushing the buffer of an abandoned blob failed (a full disk); the handle is closed anyway.
+            }
+            hash.Dispose();
+            if (committed is null) TryDelete(tempPath);
+        }
+
+        private void MoveIntoPlace(BlobInfo info)
+        {
+            var target = store.PathOf(info.Address);
+            CreateOwnerOnlyDirectory(Path.GetDirectoryName(target)!);
+            try
+            {
+                File.Move(tempPath, target, overwrite: false);
+                return;
+            }
+            catch (IOException) when (File.Exists(target))
+            {
+            }
+            var existing = new FileInfo(target);
+            if (existing.Exists && existing.Length == info.Length)
+            {
+                // Same SHA-256, same content: the blob is already stored.
+                TryDelete(tempPath);
+                return;
+            }
+            // A file of the wrong length under this address is damaged (scrub would report it), or it was
+            // deleted meanwhile; either way ours is the right content for the name.
+            File.Move(tempPath, target, overwrite: true);
+        }
+    }
+}

@@ -1,0 +1,76 @@
+using System.Security.Cryptography;
+using Custos.Core.Common;
+using Custos.Core.Documents.Blobs;
+using Custos.Core.Keys;
+using Custos.Core.Vault;
+
+namespace Custos.Core.Documents;
+
+/// <summary>
+/// Encrypts document content on its way into the blob store and back (DESIGN.md invariant 3): each version has a random
+/// content key, sealed with the tenant's data key and bound to the version's row; the stream is encrypted in segments
+/// whose associated data names tenant and version, so a blob moved to another version does not decrypt.
+/// </summary>
+public sealed class DocumentContent(IBlobStore blobs, SecretSealer sealer)
+{
+    public const string KeyField = "content-key";
+
+    public sealed record Stored(string Address, long Size, byte[] Sha256, byte[] WrappedKey);
+
+    /// <summary>Streams <paramref name="plaintext"/> into a new blob; nothing is kept if reading or writing fails.</summary>
+    public async Task<Stored> StoreAsync(TenantId tenant, Guid versionId, Stream plaintext, CancellationToken ct = default)
+    {
+        var key = RandomNumberGenerator.GetBytes(SegmentedStreamFormat.KeySize);
+        try
+        {
+            var wrapped = await sealer.SealBytesAsync(tenant, versionId, KeyField, 1, key, ct);
+            await using var writer = await blobs.CreateAsync(ct);
+            var (sha256, length) = await SegmentedStreamFormat.EncryptAsync(plaintext, writer.Stream, key, AssociatedData(tenant, versionId), ct: ct);
+            var blob = await writer.CommitAsync(ct);
+            return new Stored(blob.Address, length, sha256, wrapped);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(key);
+        }
+    }
+
+    /// <summary>
+    /// The plaintext of a version, decrypted as it is read; null when its blob is missing. Reading fails
+    /// (<see cref="CryptographicException"/>) where the ciphertext was altered or cut short; the caller compares
+    /// <see cref="SegmentedDecryptingStream.PlaintextSha256"/> with the version's checksum at the end.
+    /// </summary>
+    public async Task<SegmentedDecryptingStream?> OpenAsync(DocumentVersion version, CancellationToken ct = default)
+    {
+        var blob = await blobs.OpenReadAsync(version.BlobAddress, ct);
+        if (blob is null) return null;
+        try
+        {
+            var key = await sealer.OpenBytesAsync(version.TenantId, version.Id, KeyField, 1, version.WrappedKey, ct);
+            try
+            {
+                return new SegmentedDecryptingStream(blob, key, AssociatedData(version.TenantId, version.Id));
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(key);
+            }
+        }
+        catch
+        {
+            await blob.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Deletes a blob that no committed version refers to (an upload whose transaction failed).</summary>
+    public Task DiscardAsync(string address, CancellationToken ct = default) => blobs.DeleteAsync(address, ct);
+
+    private static byte[] AssociatedData(TenantId tenant, Guid versionId)
+    {
+        var ad = new byte[32];
+        tenant.Value.TryWriteBytes(ad);
+        versionId.TryWriteBytes(ad.AsSpan(16));
+        return ad;
+    }
+}

@@ -1,0 +1,91 @@
+using Custos.Core.Common;
+
+namespace Custos.Core.Documents;
+
+/// <summary>A folder of a tenant's documents (or of one project's: then only grants to that project or the whole tenant reach it).</summary>
+public sealed class DocumentFolder
+{
+    public Guid Id { get; set; }
+    public TenantId TenantId { get; set; }
+    public ProjectId? ProjectId { get; set; }
+    public Guid? ParentId { get; set; }
+    public required string Name { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public required string CreatedBy { get; set; }
+}
+
+/// <summary>
+/// A document: a sequence of immutable versions, the newest of which is current. While checked out, only the holder may
+/// add a version (TOM 8.2).
+/// </summary>
+public sealed class Document
+{
+    public Guid Id { get; set; }
+    public TenantId TenantId { get; set; }
+    public ProjectId? ProjectId { get; set; }
+    public Guid FolderId { get; set; }
+    public required string Name { get; set; }
+    public int CurrentVersion { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public required string CreatedBy { get; set; }
+    public DateTimeOffset ModifiedAt { get; set; }
+    public UserId? LockedBy { get; set; }
+    public string? LockedByName { get; set; }
+    public DateTimeOffset? LockedAt { get; set; }
+    /// <summary>Optimistic concurrency: two users racing for the lock or for the next version, exactly one wins.</summary>
+    public int RowVersion { get; set; }
+}
+
+/// <summary>
+/// One stored state of a document. The content is encrypted with a key of its own (<see cref="WrappedKey"/>, sealed by the
+/// tenant's data key) in segments, kept in the blob store under the hash of the ciphertext; <see cref="Sha256"/> of the
+/// plaintext is checked on every read. Destroying the key makes every copy of the blob unreadable (crypto-shredding).
+/// </summary>
+public sealed class DocumentVersion
+{
+    public Guid Id { get; set; }
+    public Guid DocumentId { get; set; }
+    public TenantId TenantId { get; set; }
+    public int Number { get; set; }
+    public long Size { get; set; }
+    public required byte[] Sha256 { get; set; }
+    public required string MediaType { get; set; }
+    public required string Author { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public string? Comment { get; set; }
+    public required string BlobAddress { get; set; }
+    public required byte[] WrappedKey { get; set; }
+}
+
+/// <summary>What a tenant grant lets its group do with the tenant's (or project's) documents.</summary>
+[Flags]
+public enum DocumentRights
+{
+    None = 0,
+    /// <summary>List and download.</summary>
+    Read = 1,
+    /// <summary>Check out, check in, upload new documents, create folders.</summary>
+    Write = 2,
+    /// <summary>Labels, holds, deletion; breaking another user's lock.</summary>
+    Manage = 4,
+}
+
+public static class DocumentRightsExtensions
+{
+    /// <summary>Each right includes the ones below it.</summary>
+    public static DocumentRights Normalize(this DocumentRights rights) =>
+        rights.HasFlag(DocumentRights.Manage) ? DocumentRights.Read | DocumentRights.Write | DocumentRights.Manage
+        : rights.HasFlag(DocumentRights.Write) ? DocumentRights.Read | DocumentRights.Write
+        : rights & DocumentRights.Read;
+
+    public static bool Allows(this DocumentRights rights, DocumentRights needed) => (rights.Normalize() & needed) == needed;
+
+    public static DocumentRights? Parse(string? text) => text?.Trim().ToLowerInvariant() switch
+    {
+        "read" => DocumentRights.Read,
+        "write" => DocumentRights.Write,
+        "manage" => DocumentRights.Manage,
+        "none" => DocumentRights.None,
+        _ => null,
+    };
+}

@@ -1,0 +1,137 @@
+using Custos.Core.Audit;
+using Custos.Core.Common;
+using Custos.Core.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Custos.Core.Documents;
+
+/// <summary>
+/// New documents and new versions. Rights and the lock are checked before the body is read (a refused upload costs
+/// nothing), the content is streamed into an encrypted blob, and the version becomes visible only with the transaction
+/// that also records it; if that fails, the blob goes again. An interrupted upload leaves no version and no blob.
+/// </summary>
+public sealed class DocumentUploads(IDbContextFactory<CustosDbContext> dbFactory, DocumentContent content, AuditLog audit, TimeProvider time)
+{
+    /// <summary>Stores a new document (version 1) in a folder (Write).</summary>
+    public async Task<Result<DocumentView>> CreateAsync(TenantId tenant, Guid folderId, string? name, string? mediaType, string? comment, Stream body,
+        DocumentCaller caller, CancellationToken ct = default)
+    {
+        var checkedName = DocumentNames.Validate(name);
+        if (!checkedName.Succeeded) return checkedName.Error!;
+        if (comment is { Length: > 1000 }) return DocumentErrors.Invalid("A comment has at most 1,000 characters.");
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var folder = await db.DocumentFolders.AsNoTracking().SingleOrDefaultAsync(f => f.Id == folderId && f.TenantId == tenant, ct);
+        var access = await DocumentAccess.LoadAsync(db, caller.User, tenant, ct);
+        var rights = folder is null ? DocumentRights.None : access.On(folder.ProjectId);
+        var target = DocumentAudit.FolderTarget(folderId);
+        if (rights == DocumentRights.None) return await DocumentAudit.DenyAsync(audit, db, caller, "document.upload", tenant, target, DocumentErrors.NotFound, ct);
+        if (!rights.Allows(DocumentRights.Write))
+            return await DocumentAudit.DenyAsync(audit, db, caller, "document.upload", tenant, target, DocumentErrors.Forbidden, ct);
+        if (await NameTakenAsync(db, folderId, checkedName.Value!, ct)) return DocumentErrors.NameTaken;
+
+        var document = new Document
+        {
+            Id = Guid.CreateVersion7(), TenantId = tenant, ProjectId = folder!.ProjectId, FolderId = folderId, Name = checkedName.Value!, CurrentVersion = 1,
+            CreatedBy = caller.Actor.Name,
+        };
+        var version = NewVersion(document, 1, mediaType, comment, caller);
+        var stored = await content.StoreAsync(tenant, version.Id, body, ct);
+        Fill(version, stored);
+        try
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            // Checked again inside the transaction: another upload of the same name may have won meanwhile.
+            if (await NameTakenAsync(db, folderId, document.Name, ct))
+            {
+                await content.DiscardAsync(stored.Address, CancellationToken.None);
+                return DocumentErrors.NameTaken;
+            }
+            document.CreatedAt = document.ModifiedAt = version.CreatedAt;
+            db.Documents.Add(document);
+            db.DocumentVersions.Add(version);
+            await audit.CommitAsync(db, tx, VersionEvent(caller, "document.upload", document, version), ct);
+        }
+        catch
+        {
+            await content.DiscardAsync(stored.Address, CancellationToken.None);
+            throw;
+        }
+        return DocumentViewing.View(document, version, rights, caller.User);
+    }
+
+    /// <summary>Check-in: the holder of the lock adds the next version and releases the lock.</summary>
+    public async Task<Result<DocumentView>> CheckInAsync(TenantId tenant, Guid documentId, string? mediaType, string? comment, Stream body,
+        DocumentCaller caller, CancellationToken ct = default)
+    {
+        if (comment is { Length: > 1000 }) return DocumentErrors.Invalid("A comment has at most 1,000 characters.");
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var admitted = await DocumentGate.AdmitAsync(db, audit, tenant, documentId, caller, DocumentRights.Write, "document.checkin", ct);
+        if (!admitted.Succeeded) return admitted.Error!;
+        var (document, rights) = admitted.Value!;
+        if (document.LockedBy != caller.User)
+        {
+            var refusal = document.LockedBy is null ? DocumentErrors.NotCheckedOut : DocumentErrors.Locked;
+            return await DocumentAudit.DenyAsync(audit, db, caller, "document.checkin", tenant, DocumentAudit.DocumentTarget(documentId), refusal, ct);
+        }
+
+        var number = document.CurrentVersion + 1;
+        var version = NewVersion(document, number, mediaType, comment, caller);
+        var stored = await content.StoreAsync(tenant, version.Id, body, ct);
+        Fill(version, stored);
+        try
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            // The lock may have been broken (or the version moved on) while the body streamed in: then nothing is added.
+            var moved = await db.Documents
+                .Where(d => d.Id == documentId && d.TenantId == tenant && d.LockedBy == caller.User && d.CurrentVersion == number - 1)
+                .ExecuteUpdateAsync(s => s.SetProperty(d => d.CurrentVersion, number).SetProperty(d => d.ModifiedAt, version.CreatedAt)
+                    .SetProperty(d => d.LockedBy, (UserId?)null).SetProperty(d => d.LockedByName, (string?)null)
+                    .SetProperty(d => d.LockedAt, (DateTimeOffset?)null).SetProperty(d => d.RowVersion, d => d.RowVersion + 1), ct);
+            if (moved != 1)
+            {
+                await tx.RollbackAsync(ct);
+                await content.DiscardAsync(stored.Address, CancellationToken.None);
+                return await DocumentAudit.DenyAsync(audit, db, caller, "document.checkin", tenant, DocumentAudit.DocumentTarget(documentId),
+                    DocumentErrors.NotCheckedOut, ct);
+            }
+            db.DocumentVersions.Add(version);
+            await audit.CommitAsync(db, tx, VersionEvent(caller, "document.checkin", document, version), ct);
+        }
+        catch
+        {
+            await content.DiscardAsync(stored.Address, CancellationToken.None);
+            throw;
+        }
+        document.CurrentVersion = number;
+        document.ModifiedAt = version.CreatedAt;
+        document.LockedBy = null;
+        document.LockedByName = null;
+        document.LockedAt = null;
+        return DocumentViewing.View(document, version, rights, caller.User);
+    }
+
+    private static Task<bool> NameTakenAsync(CustosDbContext db, Guid folderId, string name, CancellationToken ct) =>
+        db.Documents.AnyAsync(d => d.FolderId == folderId && d.Name == name, ct);
+
+    private DocumentVersion NewVersion(Document document, int number, string? mediaType, string? comment, DocumentCaller caller) => new()
+    {
+        Id = Guid.CreateVersion7(), DocumentId = document.Id, TenantId = document.TenantId, Number = number, Sha256 = [],
+        MediaType = DocumentNames.MediaType(mediaType), Author = caller.Actor.Name, CreatedAt = time.StoredNow(),
+        Comment = string.IsNullOrWhiteSpace(comment) ? null : comment.Trim(), BlobAddress = "", WrappedKey = [],
+    };
+
+    private void Fill(DocumentVersion version, DocumentContent.Stored stored)
+    {
+        // The version dates from its commit, not from the start of a long upload.
+        version.CreatedAt = time.StoredNow();
+        version.Size = stored.Size;
+        version.Sha256 = stored.Sha256;
+        version.BlobAddress = stored.Address;
+        version.WrappedKey = stored.WrappedKey;
+    }
+
+    private static AuditEntry VersionEvent(DocumentCaller caller, string action, Document document, DocumentVersion version) =>
+        DocumentAudit.Entry(caller, action, document.TenantId, DocumentAudit.DocumentTarget(document.Id), AuditOutcome.Success,
+            ("name", document.Name), ("version", version.Number.ToString()), ("size", version.Size.ToString()),
+            ("sha256", DocumentViewing.Hex(version.Sha256)), ("client", caller.Client));
+}

@@ -1,0 +1,125 @@
+using System.Security.Cryptography;
+using System.Text;
+using Custos.Core.Common;
+using Custos.Core.Documents;
+using Custos.Web.Identity;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Net.Http.Headers;
+
+namespace Custos.Web.Documents;
+
+/// <summary>
+/// The document store's JSON API under /api/v1/tenants/{tenant}/documents. Uploads are the raw request body (streamed,
+/// never buffered), with the file name percent-encoded in <see cref="FileNameHeader"/> (or the `name` query parameter)
+/// and the media type as Content-Type; downloads stream back with the version's SHA-256 in <c>Repr-Digest</c>.
+/// </summary>
+public static class DocumentEndpoints
+{
+    public const string FileNameHeader = "X-Custos-File-Name";
+
+    public sealed record FolderInput(string? Name, Guid? ParentId, Guid? ProjectId);
+
+    public sealed record LockBreakInput(string? Reason);
+
+    public static void MapDocumentEndpoints(this IEndpointRouteBuilder app)
+    {
+        var docs = app.MapGroup("/api/v1/tenants/{tenant:guid}/documents").RequireAuthorization(Policies.FullSession).WithTags("Documents");
+
+        docs.MapGet("/folders", async (Guid tenant, HttpContext http, DocumentFolders folders, CancellationToken ct) =>
+            DocumentApi.From(await folders.ListAsync(new TenantId(tenant), http.DocumentCaller(), ct))).Reads().WithName("ListDocumentFolders");
+        docs.MapPost("/folders", async (Guid tenant, FolderInput body, HttpContext http, DocumentFolders folders, CancellationToken ct) =>
+            DocumentApi.From(await folders.CreateAsync(new TenantId(tenant), body.Name, body.ParentId, body.ProjectId is { } p ? new ProjectId(p) : null,
+                http.DocumentCaller(), ct))).Writes().WithName("CreateDocumentFolder");
+
+        docs.MapGet("", async (Guid tenant, [FromQuery] Guid folder, HttpContext http, DocumentLibrary library, CancellationToken ct) =>
+            DocumentApi.From(await library.ListAsync(new TenantId(tenant), folder, http.DocumentCaller(), ct))).Reads().WithName("ListDocuments");
+        docs.MapPost("", async (Guid tenant, [FromQuery] Guid folder, [FromQuery] string? name, [FromQuery] string? comment, HttpContext http,
+                DocumentUploads uploads, CancellationToken ct) =>
+            DocumentApi.From(await uploads.CreateAsync(new TenantId(tenant), folder, FileName(http, name), http.Request.ContentType, comment,
+                http.Request.Body, http.DocumentCaller(), ct)))
+            .Writes().WithName("UploadDocument");
+
+        docs.MapGet("/{id:guid}", async (Guid tenant, Guid id, HttpContext http, DocumentLibrary library, CancellationToken ct) =>
+            DocumentApi.From(await library.GetAsync(new TenantId(tenant), id, http.DocumentCaller(), ct))).Reads().WithName("GetDocument");
+        docs.MapPost("/{id:guid}/checkout", async (Guid tenant, Guid id, HttpContext http, DocumentLocks locks, CancellationToken ct) =>
+            DocumentApi.From(await locks.CheckOutAsync(new TenantId(tenant), id, http.DocumentCaller(), ct))).Writes().WithName("CheckOutDocument");
+        docs.MapPost("/{id:guid}/cancel-checkout", async (Guid tenant, Guid id, HttpContext http, DocumentLocks locks, CancellationToken ct) =>
+            DocumentApi.From(await locks.CancelAsync(new TenantId(tenant), id, http.DocumentCaller(), ct))).Writes().WithName("CancelDocumentCheckOut");
+        docs.MapPost("/{id:guid}/break-lock", async (Guid tenant, Guid id, LockBreakInput body, HttpContext http, DocumentLocks locks, CancellationToken ct) =>
+            DocumentApi.From(await locks.BreakAsync(new TenantId(tenant), id, body.Reason, http.DocumentCaller(), ct))).Writes().WithName("BreakDocumentLock");
+        docs.MapPost("/{id:guid}/versions", async (Guid tenant, Guid id, [FromQuery] string? comment, HttpContext http, DocumentUploads uploads,
+                CancellationToken ct) =>
+            DocumentApi.From(await uploads.CheckInAsync(new TenantId(tenant), id, http.Request.ContentType, comment, http.Request.Body,
+                http.DocumentCaller(), ct)))
+            .Writes().WithName("CheckInDocument");
+        docs.MapGet("/{id:guid}/content", async (Guid tenant, Guid id, [FromQuery] int? version, HttpContext http, DocumentDownloads downloads,
+                CancellationToken ct) =>
+            await DownloadAsync(http, downloads, new TenantId(tenant), id, version, ct)).Reads().WithName("DownloadDocument");
+    }
+
+    private static string? FileName(HttpContext http, string? query)
+    {
+        var header = http.Request.Headers[FileNameHeader].ToString();
+        if (header.Length == 0) return query;
+        try
+        {
+            return Uri.UnescapeDataString(header);
+        }
+        catch (UriFormatException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Streams the version. The response has begun when a fault in the stored content can first be seen, so a fault
+    /// aborts the connection: the client gets a broken transfer (short of Content-Length), never a complete-looking file.
+    /// </summary>
+    private static async Task<IResult> DownloadAsync(HttpContext http, DocumentDownloads downloads, TenantId tenant, Guid id, int? version,
+        CancellationToken ct)
+    {
+        var caller = http.DocumentCaller();
+        var opened = await downloads.OpenAsync(tenant, id, version, caller, ct);
+        if (!opened.Succeeded) return DocumentApi.Problem(opened.Error!);
+        await using var download = opened.Value!;
+        var response = http.Response;
+        response.ContentType = "application/octet-stream";
+        response.ContentLength = download.Version.Size;
+        response.Headers.ContentDisposition = ContentDisposition(download.Name);
+        response.Headers["Repr-Digest"] = $"sha-256=:{Convert.ToBase64String(download.Version.Sha256)}:";
+        response.Headers["X-Custos-Version"] = download.Version.Number.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        response.Headers.CacheControl = "no-store";
+        http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        string? problem = null;
+        try
+        {
+            await download.Content.CopyToAsync(response.Body, 256 * 1024, ct);
+            if (!download.IsIntact) problem = "the checksum of the content does not match";
+        }
+        catch (CryptographicException)
+        {
+            problem = "the encrypted content fails authentication (altered or cut short)";
+        }
+        catch (InvalidDataException)
+        {
+            problem = "the encrypted content is malformed";
+        }
+        if (problem is not null)
+        {
+            await downloads.AlarmAsync(download.Version, problem, caller, CancellationToken.None);
+            http.Abort();
+        }
+        return Results.Empty;
+    }
+
+    /// <summary>attachment, with an ASCII fallback and the UTF-8 name (RFC 6266); separators and quotes never reach a client's path.</summary>
+    private static string ContentDisposition(string name)
+    {
+        var safe = new string(name.Select(c => c is '/' or '\\' or '"' || char.IsControl(c) ? '_' : c).ToArray());
+        var ascii = new string(safe.Select(c => c is >= ' ' and <= '~' ? c : '_').ToArray());
+        var header = new ContentDispositionHeaderValue("attachment") { FileName = $"\"{ascii}\"" };
+        header.FileNameStar = safe;
+        return header.ToString();
+    }
+}
