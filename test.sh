@@ -14,6 +14,7 @@ command -v testssl >/dev/null 2>&1 || missing+=(testssl.sh)
 [ -x /usr/sbin/slapd ] && command -v ldapsearch >/dev/null 2>&1 || missing+=(slapd ldap-utils)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v keepassxc-cli >/dev/null 2>&1 || missing+=(keepassxc)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing ${missing[*]}"
   if [ "$(id -u)" -ne 0 ]; then echo "test.sh: need root to install ${missing[*]} (or install them first)" >&2; exit 1; fi

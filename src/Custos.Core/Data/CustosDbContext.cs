@@ -45,6 +45,8 @@ public sealed class CustosDbContext(DbContextOptions<CustosDbContext> options) :
     public DbSet<Documents.DocumentFolder> DocumentFolders => Set<Documents.DocumentFolder>();
     public DbSet<Documents.Document> Documents => Set<Documents.Document>();
     public DbSet<Documents.DocumentVersion> DocumentVersions => Set<Documents.DocumentVersion>();
+    public DbSet<Documents.RetentionClass> RetentionClasses => Set<Documents.RetentionClass>();
+    public DbSet<Documents.LegalHold> LegalHolds => Set<Documents.LegalHold>();
     public DbSet<RightsStamp> RightsStamps => Set<RightsStamp>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

@@ -15,6 +15,7 @@ internal sealed class DocumentFolderConfiguration : IEntityTypeConfiguration<Doc
         b.HasOne<Tenants.Tenant>().WithMany().HasForeignKey(f => f.TenantId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Tenants.Project>().WithMany().HasForeignKey(f => f.ProjectId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<DocumentFolder>().WithMany().HasForeignKey(f => f.ParentId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<RetentionClass>().WithMany().HasForeignKey(f => f.RetentionClassId).OnDelete(DeleteBehavior.Restrict);
     }
 }
 
@@ -32,6 +33,8 @@ internal sealed class DocumentConfiguration : IEntityTypeConfiguration<Document>
         b.HasIndex(d => new { d.TenantId, d.FolderId });
         b.HasIndex(d => d.LockedBy);
         b.HasOne<DocumentFolder>().WithMany().HasForeignKey(d => d.FolderId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<RetentionClass>().WithMany().HasForeignKey(d => d.RetentionClassId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(d => d.RetainUntil);
     }
 }
 
@@ -48,5 +51,32 @@ internal sealed class DocumentVersionConfiguration : IEntityTypeConfiguration<Do
         b.HasIndex(v => new { v.DocumentId, v.Number }).IsUnique();
         b.HasIndex(v => v.BlobAddress);
         b.HasOne<Document>().WithMany().HasForeignKey(v => v.DocumentId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class RetentionClassConfiguration : IEntityTypeConfiguration<RetentionClass>
+{
+    public void Configure(EntityTypeBuilder<RetentionClass> b)
+    {
+        b.HasKey(c => c.Id);
+        b.Property(c => c.Name).HasMaxLength(100);
+        b.Property(c => c.Description).HasMaxLength(500);
+        b.Property(c => c.CreatedBy).HasMaxLength(200);
+        b.HasIndex(c => c.Name).IsUnique();
+        b.HasData(RetentionDefaults.All(new DateTimeOffset(2026, 11, 27, 0, 0, 0, TimeSpan.Zero)));
+    }
+}
+
+internal sealed class LegalHoldConfiguration : IEntityTypeConfiguration<LegalHold>
+{
+    public void Configure(EntityTypeBuilder<LegalHold> b)
+    {
+        b.HasKey(h => h.Id);
+        b.Property(h => h.Reason).HasMaxLength(1000);
+        b.Property(h => h.Owner).HasMaxLength(200);
+        b.Property(h => h.ReleasedBy).HasMaxLength(200);
+        b.HasIndex(h => new { h.TenantId, h.ReleasedAt });
+        b.HasIndex(h => h.DocumentId);
+        b.HasIndex(h => h.FolderId);
     }
 }

@@ -12,6 +12,8 @@ public sealed class DocumentFolder
     public required string Name { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public required string CreatedBy { get; set; }
+    /// <summary>The retention class of documents here that have no label of their own (null: the parent folder's).</summary>
+    public Guid? RetentionClassId { get; set; }
 }
 
 /// <summary>
@@ -29,6 +31,14 @@ public sealed class Document
     public DateTimeOffset CreatedAt { get; set; }
     public required string CreatedBy { get; set; }
     public DateTimeOffset ModifiedAt { get; set; }
+    /// <summary>The label: the retention class chosen for this document (null: the folder's default applies).</summary>
+    public Guid? RetentionClassId { get; set; }
+    /// <summary>The date retention counts from (invoice date, letter date); the upload date unless set.</summary>
+    public DateOnly DocumentDate { get; set; }
+    /// <summary>Until this day (exclusive) the document cannot be deleted; null when no class applies. Kept in step with label and date.</summary>
+    public DateOnly? RetainUntil { get; set; }
+    /// <summary>The retention ran out under a class whose action is review: a Manage holder decides.</summary>
+    public bool ReviewDue { get; set; }
     public UserId? LockedBy { get; set; }
     public string? LockedByName { get; set; }
     public DateTimeOffset? LockedAt { get; set; }

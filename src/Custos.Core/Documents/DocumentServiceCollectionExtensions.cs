@@ -13,5 +13,6 @@ public static class DocumentServiceCollectionExtensions
             .AddSingleton<DocumentLibrary>()
             .AddSingleton<DocumentUploads>()
             .AddSingleton<DocumentLocks>()
-            .AddSingleton<DocumentDownloads>();
+            .AddSingleton<DocumentDownloads>()
+            .AddSingleton<BlobJanitor>();
 }

@@ -47,6 +47,9 @@ public sealed class DocumentUploads(IDbContextFactory<CustosDbContext> dbFactory
                 return DocumentErrors.NameTaken;
             }
             document.CreatedAt = document.ModifiedAt = version.CreatedAt;
+            document.DocumentDate = DateOnly.FromDateTime(version.CreatedAt.UtcDateTime);
+            // Under the folder's retention class from its first moment (WORM).
+            await RetentionRules.ApplyAsync(db, document, ct);
             db.Documents.Add(document);
             db.DocumentVersions.Add(version);
             await audit.CommitAsync(db, tx, VersionEvent(caller, "document.upload", document, version), ct);

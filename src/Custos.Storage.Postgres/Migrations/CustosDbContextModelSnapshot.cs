@@ -166,6 +166,10 @@ namespace Custos.Storage.Postgres.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("current_version");
 
+                    b.Property<DateOnly>("DocumentDate")
+                        .HasColumnType("date")
+                        .HasColumnName("document_date");
+
                     b.Property<Guid>("FolderId")
                         .HasColumnType("uuid")
                         .HasColumnName("folder_id");
@@ -197,6 +201,18 @@ namespace Custos.Storage.Postgres.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("project_id");
 
+                    b.Property<DateOnly?>("RetainUntil")
+                        .HasColumnType("date")
+                        .HasColumnName("retain_until");
+
+                    b.Property<Guid?>("RetentionClassId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("retention_class_id");
+
+                    b.Property<bool>("ReviewDue")
+                        .HasColumnType("boolean")
+                        .HasColumnName("review_due");
+
                     b.Property<int>("RowVersion")
                         .IsConcurrencyToken()
                         .HasColumnType("integer")
@@ -211,6 +227,12 @@ namespace Custos.Storage.Postgres.Migrations
 
                     b.HasIndex("LockedBy")
                         .HasDatabaseName("ix_documents_locked_by");
+
+                    b.HasIndex("RetainUntil")
+                        .HasDatabaseName("ix_documents_retain_until");
+
+                    b.HasIndex("RetentionClassId")
+                        .HasDatabaseName("ix_documents_retention_class_id");
 
                     b.HasIndex("FolderId", "Name")
                         .IsUnique()
@@ -253,6 +275,10 @@ namespace Custos.Storage.Postgres.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("project_id");
 
+                    b.Property<Guid?>("RetentionClassId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("retention_class_id");
+
                     b.Property<Guid>("TenantId")
                         .HasColumnType("uuid")
                         .HasColumnName("tenant_id");
@@ -265,6 +291,9 @@ namespace Custos.Storage.Postgres.Migrations
 
                     b.HasIndex("ProjectId")
                         .HasDatabaseName("ix_document_folders_project_id");
+
+                    b.HasIndex("RetentionClassId")
+                        .HasDatabaseName("ix_document_folders_retention_class_id");
 
                     b.HasIndex("TenantId", "ParentId", "Name")
                         .HasDatabaseName("ix_document_folders_tenant_id_parent_id_name");
@@ -344,6 +373,150 @@ namespace Custos.Storage.Postgres.Migrations
                         .HasDatabaseName("ix_document_versions_document_id_number");
 
                     b.ToTable("document_versions", (string)null);
+                });
+
+            modelBuilder.Entity("Custos.Core.Documents.LegalHold", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid?>("DocumentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("document_id");
+
+                    b.Property<Guid?>("FolderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("folder_id");
+
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("owner");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("reason");
+
+                    b.Property<long?>("ReleasedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("released_at");
+
+                    b.Property<string>("ReleasedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("released_by");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_legal_holds");
+
+                    b.HasIndex("DocumentId")
+                        .HasDatabaseName("ix_legal_holds_document_id");
+
+                    b.HasIndex("FolderId")
+                        .HasDatabaseName("ix_legal_holds_folder_id");
+
+                    b.HasIndex("TenantId", "ReleasedAt")
+                        .HasDatabaseName("ix_legal_holds_tenant_id_released_at");
+
+                    b.ToTable("legal_holds", (string)null);
+                });
+
+            modelBuilder.Entity("Custos.Core.Documents.RetentionClass", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Action")
+                        .HasColumnType("integer")
+                        .HasColumnName("action");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("description");
+
+                    b.Property<bool>("KeepVersions")
+                        .HasColumnType("boolean")
+                        .HasColumnName("keep_versions");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<int>("Years")
+                        .HasColumnType("integer")
+                        .HasColumnName("years");
+
+                    b.HasKey("Id")
+                        .HasName("pk_retention_classes");
+
+                    b.HasIndex("Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_retention_classes_name");
+
+                    b.ToTable("retention_classes", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = new Guid("0191d2a0-0000-7000-8000-000000000010"),
+                            Action = 1,
+                            CreatedAt = 1795737600000000L,
+                            CreatedBy = "system",
+                            Description = "Books, inventories, annual financial statements (§ 147 (1) no. 1 AO, § 257 HGB)",
+                            KeepVersions = true,
+                            Name = "GoBD 10 years",
+                            Years = 10
+                        },
+                        new
+                        {
+                            Id = new Guid("0191d2a0-0000-7000-8000-000000000008"),
+                            Action = 1,
+                            CreatedAt = 1795737600000000L,
+                            CreatedBy = "system",
+                            Description = "Accounting vouchers, invoices (§ 147 (1) no. 4 AO since 2025)",
+                            KeepVersions = true,
+                            Name = "GoBD 8 years",
+                            Years = 8
+                        },
+                        new
+                        {
+                            Id = new Guid("0191d2a0-0000-7000-8000-000000000006"),
+                            Action = 1,
+                            CreatedAt = 1795737600000000L,
+                            CreatedBy = "system",
+                            Description = "Commercial and business letters received and sent (§ 147 (1) nos. 2, 3 AO)",
+                            KeepVersions = true,
+                            Name = "GoBD 6 years",
+                            Years = 6
+                        });
                 });
 
             modelBuilder.Entity("Custos.Core.Identity.AccessToken", b =>
@@ -1704,6 +1877,12 @@ namespace Custos.Storage.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_documents_document_folders_folder_id");
+
+                    b.HasOne("Custos.Core.Documents.RetentionClass", null)
+                        .WithMany()
+                        .HasForeignKey("RetentionClassId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_documents_retention_classes_retention_class_id");
                 });
 
             modelBuilder.Entity("Custos.Core.Documents.DocumentFolder", b =>
@@ -1719,6 +1898,12 @@ namespace Custos.Storage.Postgres.Migrations
                         .HasForeignKey("ProjectId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_document_folders_projects_project_id");
+
+                    b.HasOne("Custos.Core.Documents.RetentionClass", null)
+                        .WithMany()
+                        .HasForeignKey("RetentionClassId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_document_folders_retention_classes_retention_class_id");
 
                     b.HasOne("Custos.Core.Tenants.Tenant", null)
                         .WithMany()

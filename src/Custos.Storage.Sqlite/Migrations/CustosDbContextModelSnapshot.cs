@@ -161,6 +161,10 @@ namespace Custos.Storage.Sqlite.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("current_version");
 
+                    b.Property<DateOnly>("DocumentDate")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("document_date");
+
                     b.Property<Guid>("FolderId")
                         .HasColumnType("TEXT")
                         .HasColumnName("folder_id");
@@ -192,6 +196,18 @@ namespace Custos.Storage.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("project_id");
 
+                    b.Property<DateOnly?>("RetainUntil")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("retain_until");
+
+                    b.Property<Guid?>("RetentionClassId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("retention_class_id");
+
+                    b.Property<bool>("ReviewDue")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("review_due");
+
                     b.Property<int>("RowVersion")
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER")
@@ -206,6 +222,12 @@ namespace Custos.Storage.Sqlite.Migrations
 
                     b.HasIndex("LockedBy")
                         .HasDatabaseName("ix_documents_locked_by");
+
+                    b.HasIndex("RetainUntil")
+                        .HasDatabaseName("ix_documents_retain_until");
+
+                    b.HasIndex("RetentionClassId")
+                        .HasDatabaseName("ix_documents_retention_class_id");
 
                     b.HasIndex("FolderId", "Name")
                         .IsUnique()
@@ -248,6 +270,10 @@ namespace Custos.Storage.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("project_id");
 
+                    b.Property<Guid?>("RetentionClassId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("retention_class_id");
+
                     b.Property<Guid>("TenantId")
                         .HasColumnType("TEXT")
                         .HasColumnName("tenant_id");
@@ -260,6 +286,9 @@ namespace Custos.Storage.Sqlite.Migrations
 
                     b.HasIndex("ProjectId")
                         .HasDatabaseName("ix_document_folders_project_id");
+
+                    b.HasIndex("RetentionClassId")
+                        .HasDatabaseName("ix_document_folders_retention_class_id");
 
                     b.HasIndex("TenantId", "ParentId", "Name")
                         .HasDatabaseName("ix_document_folders_tenant_id_parent_id_name");
@@ -339,6 +368,150 @@ namespace Custos.Storage.Sqlite.Migrations
                         .HasDatabaseName("ix_document_versions_document_id_number");
 
                     b.ToTable("document_versions", (string)null);
+                });
+
+            modelBuilder.Entity("Custos.Core.Documents.LegalHold", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid?>("DocumentId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("document_id");
+
+                    b.Property<Guid?>("FolderId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("folder_id");
+
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("owner");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<long?>("ReleasedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("released_at");
+
+                    b.Property<string>("ReleasedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("released_by");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_legal_holds");
+
+                    b.HasIndex("DocumentId")
+                        .HasDatabaseName("ix_legal_holds_document_id");
+
+                    b.HasIndex("FolderId")
+                        .HasDatabaseName("ix_legal_holds_folder_id");
+
+                    b.HasIndex("TenantId", "ReleasedAt")
+                        .HasDatabaseName("ix_legal_holds_tenant_id_released_at");
+
+                    b.ToTable("legal_holds", (string)null);
+                });
+
+            modelBuilder.Entity("Custos.Core.Documents.RetentionClass", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Action")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("action");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("description");
+
+                    b.Property<bool>("KeepVersions")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("keep_versions");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<int>("Years")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("years");
+
+                    b.HasKey("Id")
+                        .HasName("pk_retention_classes");
+
+                    b.HasIndex("Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_retention_classes_name");
+
+                    b.ToTable("retention_classes", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = new Guid("0191d2a0-0000-7000-8000-000000000010"),
+                            Action = 1,
+                            CreatedAt = 1795737600000000L,
+                            CreatedBy = "system",
+                            Description = "Books, inventories, annual financial statements (§ 147 (1) no. 1 AO, § 257 HGB)",
+                            KeepVersions = true,
+                            Name = "GoBD 10 years",
+                            Years = 10
+                        },
+                        new
+                        {
+                            Id = new Guid("0191d2a0-0000-7000-8000-000000000008"),
+                            Action = 1,
+                            CreatedAt = 1795737600000000L,
+                            CreatedBy = "system",
+                            Description = "Accounting vouchers, invoices (§ 147 (1) no. 4 AO since 2025)",
+                            KeepVersions = true,
+                            Name = "GoBD 8 years",
+                            Years = 8
+                        },
+                        new
+                        {
+                            Id = new Guid("0191d2a0-0000-7000-8000-000000000006"),
+                            Action = 1,
+                            CreatedAt = 1795737600000000L,
+                            CreatedBy = "system",
+                            Description = "Commercial and business letters received and sent (§ 147 (1) nos. 2, 3 AO)",
+                            KeepVersions = true,
+                            Name = "GoBD 6 years",
+                            Years = 6
+                        });
                 });
 
             modelBuilder.Entity("Custos.Core.Identity.AccessToken", b =>
@@ -1697,6 +1870,12 @@ namespace Custos.Storage.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_documents_document_folders_folder_id");
+
+                    b.HasOne("Custos.Core.Documents.RetentionClass", null)
+                        .WithMany()
+                        .HasForeignKey("RetentionClassId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_documents_retention_classes_retention_class_id");
                 });
 
             modelBuilder.Entity("Custos.Core.Documents.DocumentFolder", b =>
@@ -1712,6 +1891,12 @@ namespace Custos.Storage.Sqlite.Migrations
                         .HasForeignKey("ProjectId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_document_folders_projects_project_id");
+
+                    b.HasOne("Custos.Core.Documents.RetentionClass", null)
+                        .WithMany()
+                        .HasForeignKey("RetentionClassId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_document_folders_retention_classes_retention_class_id");
 
                     b.HasOne("Custos.Core.Tenants.Tenant", null)
                         .WithMany()

@@ -161,6 +161,8 @@ public sealed class CustosHost : IAsyncDisposable
         services.AddHostedService<Ldap.DirectorySyncService>();
         services.AddHostedService<VaultExpiryService>();
         services.AddHostedService<VaultStrengthService>();
+        services.AddHostedService(sp => new BlobJanitorService(sp.GetRequiredService<BlobJanitor>(), database.Provider == DatabaseProvider.Sqlite,
+            sp.GetRequiredService<ILogger<BlobJanitorService>>()));
 
         services.AddAuthentication(SessionAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, SessionAuthenticationHandler>(SessionAuthenticationHandler.SchemeName, null);
