@@ -12,14 +12,9 @@ namespace Custos.Core.Documents.Blobs;
 /// process or several, because every change is a single rename.
 /// </summary>
 /// <remarks>
-/// Durability: a blob's bytes are fsynced before the rename. The rename itself (and a newly created fan-out
-/// directory) is not fsynced, because .NET cannot open a directory: <see cref="File.OpenHandle"/> and
-/// <see cref="FileStream"/> refuse directories with <see cref="UnauthorizedAccessException"/> on Unix, and
-/// P/Invoke to open(2)/fsync(2) is not wanted here. After a power loss a just-committed blob can therefore be
-/// missing although its bytes reached the disk. On journaling file systems (ext4, XFS, btrfs) the next fsync of
-/// any file on the same file system, such as the SQLite database's commit, also commits the rename; with the
-/// database elsewhere (PostgreSQL) the window is the file system's commit interval, and a scrub of
-/// <see cref="ListAsync"/> against the documents finds what was lost.
+/// Durability: a blob's bytes are fsynced before the rename, and the directory it was renamed into (with any
+/// fan-out directory created for it) after, on Linux through <see cref="DirectorySync"/> (.NET cannot open a
+/// directory): once CommitAsync returns, the blob survives a power loss, before the database records it.
 /// </remarks>
 public sealed class LocalBlobStore(string root, TimeProvider time) : IBlobStore
 {
@@ -263,10 +258,19 @@ public sealed class LocalBlobStore(string root, TimeProvider time) : IBlobStore
         private void MoveIntoPlace(BlobInfo info)
         {
             var target = store.PathOf(info.Address);
-            CreateOwnerOnlyDirectory(Path.GetDirectoryName(target)!);
+            var directory = Path.GetDirectoryName(target)!;
+            var created = !Directory.Exists(directory);
+            CreateOwnerOnlyDirectory(directory);
+            if (created)
+            {
+                // New fan-out directories are entries of their parents: those renames must last too.
+                DirectorySync.Flush(Path.GetDirectoryName(directory)!);
+                DirectorySync.Flush(Path.GetDirectoryName(Path.GetDirectoryName(directory)!)!);
+            }
             try
             {
                 File.Move(tempPath, target, overwrite: false);
+                DirectorySync.Flush(directory);
                 return;
             }
             catch (IOException) when (File.Exists(target))
@@ -282,6 +286,7 @@ public sealed class LocalBlobStore(string root, TimeProvider time) : IBlobStore
             // A file of the wrong length under this address is damaged (scrub would report it), or it was
             // deleted meanwhile; either way ours is the right content for the name.
             File.Move(tempPath, target, overwrite: true);
+            DirectorySync.Flush(directory);
         }
     }
 }
