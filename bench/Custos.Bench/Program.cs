@@ -18,6 +18,8 @@ switch (name)
         return await VaultRevealBench.RunAsync(rest);
     case "vault-import":
         return await VaultImportBench.RunAsync(rest);
+    case "documents":
+        return await DocumentBench.RunAsync(rest);
     default:
         if (name.Length > 0 && name is not ("-h" or "--help" or "help"))
         {
@@ -60,5 +62,12 @@ static void PrintUsage()
                    Options: --pg <admin connection string> (SQLite is always measured; PostgreSQL as well when given),
                             --entries <n> (default 10000), --runs <n> (reads and keepassxc-cli, default 3),
                             --import-runs <n> (imports per database, each on a new database, default 2)
+          documents
+                   Document store through the HTTPS API: 1 GiB upload/download and 10,000 x 10 KiB files (16 clients), MB/s,
+                   files/s and peak memory growth (client and server share the process), against dd and openssl speed.
+                   Options: --pg <admin connection string> (default: SQLite in a temp dir), --large-mib <n> (default 1024),
+                            --files <n> (default 10000), --file-kib <n> (default 10), --concurrency <n> (default 16),
+                            --pg-pool <n> (default 50), --runs <n> (large transfers and dd, median judged; default 3),
+                            --no-split, --skip-ceilings
         """);
 }

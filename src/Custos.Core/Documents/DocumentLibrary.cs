@@ -13,7 +13,8 @@ public sealed class DocumentLibrary(IDbContextFactory<CustosDbContext> dbFactory
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var access = await DocumentAccess.LoadAsync(db, caller.User, tenant, ct);
         var folder = await db.DocumentFolders.AsNoTracking().SingleOrDefaultAsync(f => f.Id == folderId && f.TenantId == tenant, ct);
-        if (folder is null || access.On(folder.ProjectId) is var rights && rights == DocumentRights.None) return DocumentErrors.NotFound;
+        if (folder is null || access.On(folder.ProjectId) is var rights && rights == DocumentRights.None)
+            return await DocumentAudit.DenyAsync(audit, db, caller, "document.list", tenant, DocumentAudit.FolderTarget(folderId), DocumentErrors.NotFound, ct);
         var rows = await (from d in db.Documents
                           join v in db.DocumentVersions on new { DocumentId = d.Id, Number = d.CurrentVersion } equals new { v.DocumentId, v.Number }
                           where d.FolderId == folderId && d.TenantId == tenant

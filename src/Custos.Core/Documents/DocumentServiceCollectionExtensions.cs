@@ -14,5 +14,11 @@ public static class DocumentServiceCollectionExtensions
             .AddSingleton<DocumentUploads>()
             .AddSingleton<DocumentLocks>()
             .AddSingleton<DocumentDownloads>()
-            .AddSingleton<BlobJanitor>();
+            .AddSingleton<BlobJanitor>()
+            .AddSingleton<DocumentScrub>()
+            .AddSingleton<DocumentRetention>()
+            .AddSingleton<RetentionClasses>()
+            .AddSingleton<DocumentDeletion>()
+            .AddSingleton<LegalHolds>()
+            .AddSingleton<RetentionSweep>();
 }

@@ -32,7 +32,7 @@ public sealed class DocumentUploads(IDbContextFactory<CustosDbContext> dbFactory
         var document = new Document
         {
             Id = Guid.CreateVersion7(), TenantId = tenant, ProjectId = folder!.ProjectId, FolderId = folderId, Name = checkedName.Value!, CurrentVersion = 1,
-            CreatedBy = caller.Actor.Name,
+            CreatedBy = caller.UserName,
         };
         var version = NewVersion(document, 1, mediaType, comment, caller);
         var stored = await content.StoreAsync(tenant, version.Id, body, ct);
@@ -54,9 +54,11 @@ public sealed class DocumentUploads(IDbContextFactory<CustosDbContext> dbFactory
             db.DocumentVersions.Add(version);
             await audit.CommitAsync(db, tx, VersionEvent(caller, "document.upload", document, version), ct);
         }
-        catch
+        catch (Exception e)
         {
             await content.DiscardAsync(stored.Address, CancellationToken.None);
+            // A concurrent upload of the same name committed first (the unique index decided): the name is taken.
+            if (e is DbUpdateException && await NameTakenAsync(folderId, document.Name)) return DocumentErrors.NameTaken;
             throw;
         }
         return DocumentViewing.View(document, version, rights, caller.User);
@@ -113,13 +115,19 @@ public sealed class DocumentUploads(IDbContextFactory<CustosDbContext> dbFactory
         return DocumentViewing.View(document, version, rights, caller.User);
     }
 
+    private async Task<bool> NameTakenAsync(Guid folderId, string name)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        return await NameTakenAsync(db, folderId, name, CancellationToken.None);
+    }
+
     private static Task<bool> NameTakenAsync(CustosDbContext db, Guid folderId, string name, CancellationToken ct) =>
         db.Documents.AnyAsync(d => d.FolderId == folderId && d.Name == name, ct);
 
     private DocumentVersion NewVersion(Document document, int number, string? mediaType, string? comment, DocumentCaller caller) => new()
     {
         Id = Guid.CreateVersion7(), DocumentId = document.Id, TenantId = document.TenantId, Number = number, Sha256 = [],
-        MediaType = DocumentNames.MediaType(mediaType), Author = caller.Actor.Name, CreatedAt = time.StoredNow(),
+        MediaType = DocumentNames.MediaType(mediaType), Author = caller.UserName, CreatedAt = time.StoredNow(),
         Comment = string.IsNullOrWhiteSpace(comment) ? null : comment.Trim(), BlobAddress = "", WrappedKey = [],
     };
 

@@ -2,7 +2,7 @@ using Custos.Core.Common;
 
 namespace Custos.Core.Documents;
 
-public sealed record FolderView(Guid Id, Guid? ParentId, string Name, ProjectId? ProjectId, string Rights);
+public sealed record FolderView(Guid Id, Guid? ParentId, string Name, Guid? ProjectId, string Rights);
 
 public sealed record LockView(string Holder, DateTimeOffset Since, bool Mine);
 

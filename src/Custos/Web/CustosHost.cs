@@ -161,6 +161,7 @@ public sealed class CustosHost : IAsyncDisposable
         services.AddHostedService<Ldap.DirectorySyncService>();
         services.AddHostedService<VaultExpiryService>();
         services.AddHostedService<VaultStrengthService>();
+        services.AddHostedService<RetentionSweepService>();
         services.AddHostedService(sp => new BlobJanitorService(sp.GetRequiredService<BlobJanitor>(), database.Provider == DatabaseProvider.Sqlite,
             sp.GetRequiredService<ILogger<BlobJanitorService>>()));
 
@@ -206,6 +207,7 @@ public sealed class CustosHost : IAsyncDisposable
         app.MapPasswordStrengthEndpoint();
         app.MapVaultEndpoints();
         app.MapDocumentEndpoints();
+        app.MapRetentionEndpoints();
         app.MapOpenApi().RequireAuthorization();
         return app;
     }

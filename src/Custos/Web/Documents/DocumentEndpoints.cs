@@ -73,8 +73,10 @@ public static class DocumentEndpoints
     }
 
     /// <summary>
-    /// Streams the version. The response has begun when a fault in the stored content can first be seen, so a fault
-    /// aborts the connection: the client gets a broken transfer (short of Content-Length), never a complete-looking file.
+    /// Streams the version. The first segments are read and checked before the response begins, so a blob damaged at
+    /// its start answers with a proper error; a fault found later aborts the connection, and the last chunk is sent only
+    /// once the whole content's checksum matched: the client gets a broken transfer (short of Content-Length), never a
+    /// complete-looking file. Either way the alarm is recorded.
     /// </summary>
     private static async Task<IResult> DownloadAsync(HttpContext http, DocumentDownloads downloads, TenantId tenant, Guid id, int? version,
         CancellationToken ct)
@@ -83,6 +85,29 @@ public static class DocumentEndpoints
         var opened = await downloads.OpenAsync(tenant, id, version, caller, ct);
         if (!opened.Succeeded) return DocumentApi.Problem(opened.Error!);
         await using var download = opened.Value!;
+        // Two buffers: the newest chunk is held back until the next one has been read, so the last chunk leaves only
+        // after the checksum of the whole content matched; a mismatch then cuts the transfer short of Content-Length.
+        var pending = new byte[ChunkSize];
+        var next = new byte[ChunkSize];
+        int pendingLength;
+        string? problem = null;
+        try
+        {
+            pendingLength = await FillAsync(download.Content, pending, ct);
+            if (pendingLength < ChunkSize && !download.IsIntact) problem = "the checksum of the content does not match";
+        }
+        catch (Exception e) when (e is CryptographicException or InvalidDataException)
+        {
+            pendingLength = 0;
+            problem = "the encrypted content fails authentication (altered or cut short)";
+        }
+        if (problem is not null)
+        {
+            // Nothing has been sent yet: a proper error answer.
+            await downloads.AlarmAsync(download.Version, problem, caller, CancellationToken.None);
+            return DocumentApi.Problem(DocumentErrors.Integrity);
+        }
+
         var response = http.Response;
         response.ContentType = "application/octet-stream";
         response.ContentLength = download.Version.Size;
@@ -91,19 +116,23 @@ public static class DocumentEndpoints
         response.Headers["X-Custos-Version"] = download.Version.Number.ToString(System.Globalization.CultureInfo.InvariantCulture);
         response.Headers.CacheControl = "no-store";
         http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-        string? problem = null;
         try
         {
-            await download.Content.CopyToAsync(response.Body, 256 * 1024, ct);
-            if (!download.IsIntact) problem = "the checksum of the content does not match";
+            if (pendingLength == ChunkSize)
+            {
+                int read;
+                while ((read = await FillAsync(download.Content, next, ct)) > 0)
+                {
+                    await response.Body.WriteAsync(pending.AsMemory(0, pendingLength), ct);
+                    (pending, next, pendingLength) = (next, pending, read);
+                }
+                if (!download.IsIntact) problem = "the checksum of the content does not match";
+            }
+            if (problem is null) await response.Body.WriteAsync(pending.AsMemory(0, pendingLength), ct);
         }
-        catch (CryptographicException)
+        catch (Exception e) when (e is CryptographicException or InvalidDataException)
         {
             problem = "the encrypted content fails authentication (altered or cut short)";
-        }
-        catch (InvalidDataException)
-        {
-            problem = "the encrypted content is malformed";
         }
         if (problem is not null)
         {
@@ -111,6 +140,17 @@ public static class DocumentEndpoints
             http.Abort();
         }
         return Results.Empty;
+    }
+
+    private const int ChunkSize = 256 * 1024;
+
+    /// <summary>Reads until the buffer is full or the content ends; the count read.</summary>
+    private static async Task<int> FillAsync(Stream content, byte[] buffer, CancellationToken ct)
+    {
+        var filled = 0;
+        int read;
+        while (filled < buffer.Length && (read = await content.ReadAsync(buffer.AsMemory(filled), ct)) > 0) filled += read;
+        return filled;
     }
 
     /// <summary>attachment, with an ASCII fallback and the UTF-8 name (RFC 6266); separators and quotes never reach a client's path.</summary>

@@ -1,0 +1,204 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Authentication;
+using System.Text.Json;
+using Custos.Commands.Vault;
+
+namespace Custos.Commands.Documents;
+
+/// <summary>
+/// The document API as the command line uses it: the token as bearer, "cli" as client label (for the audit log), every
+/// refusal turned into one line for the operator (a <see cref="CommandException"/>), and content streamed both ways.
+/// </summary>
+internal sealed class DocumentClient : IDisposable
+{
+    /// <summary>Header of the upload's file name, percent-encoded UTF-8 (see Custos.Web.Documents.DocumentEndpoints).</summary>
+    public const string FileNameHeader = "X-Custos-File-Name";
+
+    // JSON calls get an answer in this time or fail; transfers have no overall limit, since a large file over a slow
+    // line takes as long as it takes (the connection timeout still catches a server that is not there).
+    private static readonly TimeSpan AnswerTimeout = TimeSpan.FromMinutes(5);
+
+    private readonly HttpClient http;
+    private readonly ServerTrust trust;
+
+    public DocumentClient(Uri server, string token, ServerTrust trust)
+    {
+        Server = server;
+        this.trust = trust;
+        var handler = new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            ConnectTimeout = TimeSpan.FromSeconds(30),
+            SslOptions = { RemoteCertificateValidationCallback = trust.Validate },
+        };
+        http = new HttpClient(handler) { BaseAddress = server, Timeout = Timeout.InfiniteTimeSpan };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        http.DefaultRequestHeaders.Add("X-Custos-Client", "cli");
+    }
+
+    public Uri Server { get; }
+
+    public Task<T> GetAsync<T>(string path, CancellationToken ct) => SendAsync<T>(HttpMethod.Get, path, null, ct);
+
+    public Task<T> PostAsync<T>(string path, object? body, CancellationToken ct) => SendAsync<T>(HttpMethod.Post, path, body ?? new { }, ct);
+
+    /// <summary>
+    /// Sends <paramref name="content"/> as the raw body, as it is read (never held whole), and reads the JSON answer.
+    /// "Expect: 100-continue" lets the server refuse (no right, not checked out) before a single byte of a large file travels.
+    /// </summary>
+    public async Task<T> UploadAsync<T>(string path, Stream content, long length, string? fileName, string mediaType, CancellationToken ct)
+    {
+        using var body = new StreamContent(content, 256 * 1024);
+        body.Headers.ContentLength = length;
+        body.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = body };
+        request.Headers.ExpectContinue = true;
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        if (fileName is not null) request.Headers.Add(FileNameHeader, Uri.EscapeDataString(fileName));
+        using var response = await SendRawAsync(request, HttpCompletionOption.ResponseContentRead, ct);
+        return await ReadAsync<T>(response, ct);
+    }
+
+    /// <summary>A download whose headers have arrived; its body is read from <see cref="HttpResponseMessage.Content"/> as it comes.</summary>
+    public async Task<HttpResponseMessage> DownloadAsync(string path, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        // The server opens the content before it answers, and breaks off when the content fails its check right away.
+        return await SendRawAsync(request, HttpCompletionOption.ResponseHeadersRead, ct,
+            "The server broke off the download before sending anything: the stored content is damaged (the server's audit log records an " +
+            "integrity alarm) or the connection failed. Nothing was saved.");
+    }
+
+    private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        if (body is not null) request.Content = JsonContent.Create(body, body.GetType(), options: DocumentJson.Web);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(AnswerTimeout);
+        try
+        {
+            using var response = await SendRawAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token);
+            return await ReadAsync<T>(response, timeout.Token);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            throw new CommandException($"The Custos server at {Server} did not answer in time.");
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendRawAsync(HttpRequestMessage request, HttpCompletionOption completion, CancellationToken ct,
+        string? brokenOff = null)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, completion, ct);
+        }
+        catch (HttpRequestException e) when (e.InnerException is AuthenticationException)
+        {
+            throw new CommandException(trust.Failure ?? $"TLS with {Server} failed: {e.InnerException.Message}");
+        }
+        catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConnectionError)
+        {
+            throw new CommandException($"Cannot reach the Custos server at {Server}: {e.Message}");
+        }
+        catch (HttpRequestException e) when (brokenOff is not null || e.HttpRequestError == HttpRequestError.ResponseEnded)
+        {
+            // Connected, asked, and then the connection ended or was reset instead of an answer.
+            throw new CommandException(brokenOff ?? $"The Custos server at {Server} broke off the connection before it answered.");
+        }
+        catch (HttpRequestException e)
+        {
+            // Also a file that cannot be read while it is sent: the inner exception says which.
+            var cause = e.InnerException is { } inner ? $"{e.Message} {inner.Message}" : e.Message;
+            throw new CommandException($"The request to the Custos server at {Server} failed: {cause}");
+        }
+        catch (TaskCanceledException e) when (!ct.IsCancellationRequested && e.InnerException is TimeoutException)
+        {
+            throw new CommandException($"Cannot reach the Custos server at {Server}: it did not accept a connection in time.");
+        }
+        if (response.IsSuccessStatusCode) return response;
+        using (response) throw new CommandException(await ErrorOfAsync(response, ct));
+    }
+
+    private async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken ct)
+    {
+        try
+        {
+            return await response.Content.ReadFromJsonAsync<T>(DocumentJson.Web, ct)
+                   ?? throw new CommandException($"The server at {Server} answered with nothing.");
+        }
+        catch (JsonException)
+        {
+            throw new CommandException($"The server at {Server} answered with something other than the Custos API expects; check --server.");
+        }
+    }
+
+    private async Task<string> ErrorOfAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        var status = (int)response.StatusCode;
+        if (response.StatusCode == HttpStatusCode.Unauthorized)
+            return "The server did not accept the token: it is invalid, expired or revoked. Create a new one ('custos token create' or " +
+                   "your account page) and pass it with CUSTOS_TOKEN or --token-file.";
+        if (status is >= 300 and < 400)
+            return $"The server answered with a redirect to {response.Headers.Location}; check --server.";
+        if (response.StatusCode == HttpStatusCode.NotFound && response.Content.Headers.ContentType?.MediaType is not ("application/problem+json" or "application/json"))
+            return $"The server at {Server} has no document store at this address; check --server (or the server is older than this command).";
+        string? title = null, detail = null, code = null;
+        try
+        {
+            using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
+            if (problem.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                title = Text(problem.RootElement, "title");
+                detail = Text(problem.RootElement, "detail");
+                code = Text(problem.RootElement, "code");
+            }
+        }
+        catch (JsonException)
+        {
+            // Not a problem document (a proxy's page, say): the status line below says what can be said.
+        }
+        if (response.StatusCode == HttpStatusCode.Forbidden && detail is null && code is null)
+            return "The server refused: your user, or this token's scopes (documents:read, documents:write), may not do this.";
+        if (code == "auth.step_up_required")
+            return "This is in a sensitive tenant: it needs a confirmation with your security key, which only the web interface can give.";
+        var message = (title, detail) switch
+        {
+            (null, null) => $"The server answered {status} {response.ReasonPhrase}.",
+            (null, _) => detail!,
+            // The generic titles ("Forbidden", "Bad request") say less than the detail that comes with them.
+            (_, not null) when title != detail => $"{title}: {detail}",
+            _ => title!,
+        };
+        return OneLine(message);
+    }
+
+    private static string? Text(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } s ? s : null;
+
+    private static string OneLine(string text)
+    {
+        var line = string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        return line.Length > 500 ? line[..500] + "…" : line;
+    }
+
+    public void Dispose() => http.Dispose();
+}
+
+internal static class DocumentJson
+{
+    public static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    /// <summary>Machine output names every field, null or not, so that scripts need not guess.</summary>
+    public static readonly JsonSerializerOptions Output = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true, DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never,
+    };
+}

@@ -1,0 +1,76 @@
+using Custos.Core.Common;
+using Custos.Core.Documents;
+using Custos.Core.Tenants;
+using Custos.Web.Identity;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Custos.Web.Documents.Pages;
+
+/// <summary>
+/// One document: every version with its checksum and a download link, the lock state and the lock actions. Check-out,
+/// cancel and breaking the lock are forms; checking in a new version streams the file to the API (documents.js).
+/// </summary>
+[Authorize(Policy = Policies.FullSession)]
+public sealed class DocumentModel(AccessPolicy policy, TenantAdministration tenants, DocumentLibrary library, DocumentFolders folders, DocumentLocks locks)
+    : DocumentPageModel(policy, tenants)
+{
+    public DocumentView Document { get; private set; } = null!;
+    public IReadOnlyList<VersionView> Versions => Document.Versions ?? [];
+    public FolderView? Folder { get; private set; }
+    public DocumentRights Rights { get; private set; }
+    public bool IsAdministrator => HttpContext.Session()!.IsInRole(Core.Identity.Roles.Administrator);
+    public bool CanCheckOut => Document.Lock is null && Rights.Allows(DocumentRights.Write);
+    public bool HoldsLock => Document.Lock is { Mine: true };
+    public bool CanBreak => Document.Lock is { Mine: false } && (Rights.Allows(DocumentRights.Manage) || IsAdministrator);
+    public string DocumentUrl => $"{TenantUrl}/doc/{Document.Id}";
+    public string? Reason { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(Guid tenant, Guid id, CancellationToken ct)
+    {
+        if (await LoadTenantAsync(tenant, ct) is { } stop) return stop;
+        return await LoadAsync(id, ct) ?? Page();
+    }
+
+    public async Task<IActionResult> OnPostCheckOutAsync(Guid tenant, Guid id, CancellationToken ct)
+    {
+        if (await LoadTenantAsync(tenant, ct) is { } stop) return stop;
+        var result = await locks.CheckOutAsync(Tenant, id, Caller, ct);
+        return await AfterAsync(id, result.Succeeded ? null : result.Error, "Documents.CheckedOut", ct);
+    }
+
+    public async Task<IActionResult> OnPostCancelAsync(Guid tenant, Guid id, CancellationToken ct)
+    {
+        if (await LoadTenantAsync(tenant, ct) is { } stop) return stop;
+        var result = await locks.CancelAsync(Tenant, id, Caller, ct);
+        return await AfterAsync(id, result.Succeeded ? null : result.Error, "Documents.Cancelled", ct);
+    }
+
+    public async Task<IActionResult> OnPostBreakAsync(Guid tenant, Guid id, string? reason, CancellationToken ct)
+    {
+        if (await LoadTenantAsync(tenant, ct) is { } stop) return stop;
+        var result = await locks.BreakAsync(Tenant, id, reason, Caller, ct);
+        if (!result.Succeeded) Reason = reason;
+        return await AfterAsync(id, result.Succeeded ? null : result.Error, "Documents.LockBroken", ct);
+    }
+
+    /// <summary>Success goes back to the document (a reload sends nothing again); a refusal is shown on the page.</summary>
+    private async Task<IActionResult> AfterAsync(Guid id, Error? error, string done, CancellationToken ct)
+    {
+        if (error is null) return Done($"{TenantUrl}/doc/{id}", done);
+        if (error.Code == DocumentErrors.NotFound.Code) return NotFound();
+        Message = PageMessage.From(error);
+        return await LoadAsync(id, ct) ?? Page();
+    }
+
+    private async Task<IActionResult?> LoadAsync(Guid id, CancellationToken ct)
+    {
+        var found = await library.GetAsync(Tenant, id, Caller, ct);
+        if (!found.Succeeded) return NotFound();
+        Document = found.Value!;
+        Rights = ParseRights(Document.Rights);
+        var list = await folders.ListAsync(Tenant, Caller, ct);
+        Folder = list.Value?.FirstOrDefault(f => f.Id == Document.FolderId);
+        return null;
+    }
+}

@@ -1,0 +1,45 @@
+using Custos.Core.Documents;
+
+namespace Custos.Web.Documents;
+
+/// <summary>
+/// Runs the <see cref="RetentionSweep"/> at start and then once a day. Like the vault's expiry check it needs no
+/// election among PostgreSQL nodes: every step of a sweep is conditional (a document is deleted, marked or noted once),
+/// so a second node or a restart only repeats a no-op.
+/// </summary>
+public sealed class RetentionSweepService(RetentionSweep sweep, TimeProvider time, ILogger<RetentionSweepService> log) : BackgroundService
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromDays(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Off the start-up path: the server accepts requests while the first sweep runs.
+        await Task.Yield();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var outcome = await sweep.RunAsync(stoppingToken);
+                if (outcome.Deleted + outcome.Reviews + outcome.Held > 0)
+                    log.LogInformation("Retention sweep: {Deleted} documents deleted, {Reviews} due for review, {Held} kept by a legal hold.",
+                        outcome.Deleted, outcome.Reviews, outcome.Held);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                log.LogError(e, "The retention sweep failed; it runs again in a day.");
+            }
+            try
+            {
+                await Task.Delay(Interval, time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+}
