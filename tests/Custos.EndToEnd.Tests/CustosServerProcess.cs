@@ -9,7 +9,7 @@ namespace Custos.EndToEnd.Tests;
 /// <summary>
 /// `./custos serve` exactly as a user starts it from a clean checkout: a child process (bash running the wrapper,
 /// which builds on first use) with a fresh data directory and free loopback ports. Disposing kills the whole
-/// process tree and deletes the data directory.
+/// process tree and deletes the data directory (unless <see cref="RestartAsync"/> handed it on to the next server).
 /// </summary>
 internal sealed partial class CustosServerProcess : IDisposable
 {
@@ -29,7 +29,11 @@ internal sealed partial class CustosServerProcess : IDisposable
     private readonly Process _process;
     private readonly StringBuilder _log = new();
     private readonly TaskCompletionSource<Uri> _setupLink = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _running = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _disposed;
+
+    /// <summary>False once <see cref="RestartAsync"/> handed the data directory on to the next server.</summary>
+    private bool _ownsDataDirectory = true;
 
     private CustosServerProcess(string dataDirectory, int httpsPort, int httpPort)
     {
@@ -62,6 +66,8 @@ internal sealed partial class CustosServerProcess : IDisposable
         _process.ErrorDataReceived += (_, e) => OnLine("err", e.Data);
         _process.Exited += (_, _) => _setupLink.TrySetException(new InvalidOperationException(
             $"./custos serve exited (code {SafeExitCode()}) before printing the setup link. Output:\n{Log}"));
+        _process.Exited += (_, _) => _running.TrySetException(new InvalidOperationException(
+            $"./custos serve exited (code {SafeExitCode()}) before it was running. Output:\n{Log}"));
     }
 
     public string DataDirectory { get; }
@@ -109,6 +115,8 @@ internal sealed partial class CustosServerProcess : IDisposable
         if (line is null) return;
         lock (_log) _log.Append(stream).Append('|').AppendLine(line);
         if (stream != "out") return;
+        if (line.StartsWith("Custos is running at https://", StringComparison.Ordinal) && line.EndsWith($":{HttpsPort}/", StringComparison.Ordinal))
+            _running.TrySetResult();
         var match = SetupLinkPattern().Match(line);
         if (match.Success && match.Groups["port"].Value == $"{HttpsPort}")
             _setupLink.TrySetResult(new Uri(match.Value));
@@ -144,6 +152,56 @@ internal sealed partial class CustosServerProcess : IDisposable
         }
     }
 
+    /// <summary>
+    /// Kills the server with SIGKILL (no graceful shutdown, no clean-up code runs) and waits until it is gone. The
+    /// wrapper execs `dotnet Custos.dll`, so the process started is the server itself once it runs; this is checked
+    /// first, so a kill never hits only a wrapper while the server lives on.
+    /// </summary>
+    public void KillHard()
+    {
+        if (!OperatingSystem.IsLinux()) throw new PlatformNotSupportedException("KillHard relies on /proc and SIGKILL (Linux).");
+        if (_process.HasExited) throw new InvalidOperationException($"The server already exited (code {SafeExitCode()}). Output:\n{Log}");
+        var commandLine = File.ReadAllText($"/proc/{_process.Id}/cmdline").Replace('\0', ' ');
+        if (!commandLine.Contains("Custos.dll", StringComparison.Ordinal))
+            throw new InvalidOperationException($"Process {_process.Id} is not the server itself but '{commandLine}'.");
+        _process.Kill(entireProcessTree: false); // SIGKILL on Unix
+        if (!_process.WaitForExit(TimeSpan.FromSeconds(15)))
+            throw new TimeoutException($"The server (process {_process.Id}) was still alive 15 s after SIGKILL.");
+    }
+
+    /// <summary>
+    /// Starts `./custos serve` again on this server's data directory (on fresh ports), after this one exited or was
+    /// killed, and waits until it is running: i.e. until everything the server does before it listens is done. The
+    /// returned server owns the data directory from now on; disposing this one no longer deletes it.
+    /// </summary>
+    public async Task<CustosServerProcess> RestartAsync()
+    {
+        if (!_process.HasExited) throw new InvalidOperationException("Stop the server (e.g. KillHard) before restarting it.");
+        var (httpsPort, httpPort) = FreeLoopbackPorts();
+        var next = new CustosServerProcess(DataDirectory, httpsPort, httpPort);
+        _ownsDataDirectory = false;
+        try
+        {
+            if (!next._process.Start()) throw new InvalidOperationException("Could not start bash ./custos serve.");
+            next._process.BeginOutputReadLine();
+            next._process.BeginErrorReadLine();
+            try
+            {
+                await next._running.Task.WaitAsync(StartupTimeout);
+            }
+            catch (TimeoutException)
+            {
+                throw new TimeoutException($"The restarted ./custos serve was not running within {StartupTimeout.TotalSeconds:0} s. Output:\n{next.Log}");
+            }
+            return next;
+        }
+        catch
+        {
+            next.Dispose();
+            throw;
+        }
+    }
+
     public void Dispose()
     {
         if (_disposed) return;
@@ -159,6 +217,7 @@ internal sealed partial class CustosServerProcess : IDisposable
             // Never started or already gone.
         }
         _process.Dispose();
+        if (!_ownsDataDirectory) return;
         try
         {
             if (Directory.Exists(DataDirectory)) Directory.Delete(DataDirectory, recursive: true);

@@ -47,6 +47,10 @@ public sealed class CustosDbContext(DbContextOptions<CustosDbContext> options) :
     public DbSet<Documents.DocumentVersion> DocumentVersions => Set<Documents.DocumentVersion>();
     public DbSet<Documents.RetentionClass> RetentionClasses => Set<Documents.RetentionClass>();
     public DbSet<Documents.LegalHold> LegalHolds => Set<Documents.LegalHold>();
+    public DbSet<Documents.DocumentTag> DocumentTags => Set<Documents.DocumentTag>();
+    public DbSet<Documents.DocumentSearchRow> DocumentSearchRows => Set<Documents.DocumentSearchRow>();
+    public DbSet<Documents.ErasureRequest> ErasureRequests => Set<Documents.ErasureRequest>();
+    public DbSet<Documents.ErasureItem> ErasureItems => Set<Documents.ErasureItem>();
     public DbSet<RightsStamp> RightsStamps => Set<RightsStamp>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

@@ -35,6 +35,57 @@ internal sealed class DocumentConfiguration : IEntityTypeConfiguration<Document>
         b.HasOne<DocumentFolder>().WithMany().HasForeignKey(d => d.FolderId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<RetentionClass>().WithMany().HasForeignKey(d => d.RetentionClassId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(d => d.RetainUntil);
+        // The indexer's work list: documents whose current version is not indexed yet.
+        b.HasIndex(d => new { d.IndexedVersion, d.CurrentVersion });
+        b.HasIndex(d => d.RestrictionId);
+    }
+}
+
+internal sealed class DocumentTagConfiguration : IEntityTypeConfiguration<DocumentTag>
+{
+    public void Configure(EntityTypeBuilder<DocumentTag> b)
+    {
+        b.HasKey(t => new { t.DocumentId, t.Tag });
+        b.Property(t => t.Tag).HasMaxLength(DocumentTagging.MaxLength);
+        b.HasIndex(t => new { t.TenantId, t.Tag });
+        b.HasOne<Document>().WithMany().HasForeignKey(t => t.DocumentId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class DocumentSearchRowConfiguration : IEntityTypeConfiguration<DocumentSearchRow>
+{
+    public void Configure(EntityTypeBuilder<DocumentSearchRow> b)
+    {
+        b.ToTable(DocumentSearchIndex.RowTable);
+        b.HasKey(r => r.Id);
+        b.Property(r => r.Id).ValueGeneratedOnAdd();
+        b.HasIndex(r => r.DocumentId).IsUnique();
+        b.HasIndex(r => r.TenantId);
+    }
+}
+
+internal sealed class ErasureRequestConfiguration : IEntityTypeConfiguration<ErasureRequest>
+{
+    public void Configure(EntityTypeBuilder<ErasureRequest> b)
+    {
+        b.HasKey(r => r.Id);
+        b.Property(r => r.Reason).HasMaxLength(1000);
+        b.Property(r => r.Query).HasMaxLength(1000);
+        b.Property(r => r.RequestedBy).HasMaxLength(200);
+        b.HasIndex(r => new { r.TenantId, r.CreatedAt });
+    }
+}
+
+internal sealed class ErasureItemConfiguration : IEntityTypeConfiguration<ErasureItem>
+{
+    public void Configure(EntityTypeBuilder<ErasureItem> b)
+    {
+        b.HasKey(i => i.Id);
+        b.Property(i => i.DocumentName).HasMaxLength(DocumentNames.MaxLength);
+        b.Property(i => i.Detail).HasMaxLength(1000);
+        b.HasIndex(i => i.RequestId);
+        b.HasIndex(i => i.DocumentId);
+        b.HasOne<ErasureRequest>().WithMany().HasForeignKey(i => i.RequestId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 

@@ -17,15 +17,19 @@ public sealed class DocumentContent(IBlobStore blobs, SecretSealer sealer)
 
     public sealed record Stored(string Address, long Size, byte[] Sha256, byte[] WrappedKey);
 
-    /// <summary>Streams <paramref name="plaintext"/> into a new blob; nothing is kept if reading or writing fails.</summary>
+    /// <summary>
+    /// Streams <paramref name="plaintext"/> into a new blob; nothing is kept if reading or writing fails. The blob gets a
+    /// random address: its key is random, so its ciphertext never repeats and a content address would buy nothing but a
+    /// third pass over every byte. Reading, hashing and sealing+writing overlap (<see cref="SegmentedPipelinedEncryptor"/>).
+    /// </summary>
     public async Task<Stored> StoreAsync(TenantId tenant, Guid versionId, Stream plaintext, CancellationToken ct = default)
     {
         var key = RandomNumberGenerator.GetBytes(SegmentedStreamFormat.KeySize);
         try
         {
             var wrapped = await sealer.SealBytesAsync(tenant, versionId, KeyField, 1, key, ct);
-            await using var writer = await blobs.CreateAsync(ct);
-            var (sha256, length) = await SegmentedStreamFormat.EncryptAsync(plaintext, writer.Stream, key, AssociatedData(tenant, versionId), ct: ct);
+            await using var writer = await blobs.CreateUniqueAsync(ct);
+            var (sha256, length) = await SegmentedPipelinedEncryptor.EncryptAsync(plaintext, writer.Stream, key, AssociatedData(tenant, versionId), ct: ct);
             var blob = await writer.CommitAsync(ct);
             return new Stored(blob.Address, length, sha256, wrapped);
         }

@@ -34,7 +34,9 @@ public sealed class DocumentDeletion(IDbContextFactory<CustosDbContext> dbFactor
     /// Deletes <paramref name="document"/> (as read by the caller) if nothing stands in the way; the refusal otherwise,
     /// unrecorded. Safe to run on several nodes at once: the row goes only if it is unchanged, so exactly one deletes it.
     /// </summary>
-    internal async Task<Result<DeletionView>> ShredAsync(CustosDbContext db, Document document, Deleter deleter, CancellationToken ct)
+    /// <param name="alsoInTransaction">Adds what must commit with the deletion (an erasure report's line), given the checksums.</param>
+    internal async Task<Result<DeletionView>> ShredAsync(CustosDbContext db, Document document, Deleter deleter, CancellationToken ct,
+        Func<CustosDbContext, IReadOnlyList<string>, Task>? alsoInTransaction = null)
     {
         if (document.RetainUntil is { } until && until > RetentionGuards.Today(time)) return DocumentRetentionErrors.Retained(until);
         if (document.LockedBy is { } holder && holder != deleter.MayHoldLock) return DocumentErrors.Locked;
@@ -47,6 +49,9 @@ public sealed class DocumentDeletion(IDbContextFactory<CustosDbContext> dbFactor
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
             await db.DocumentVersions.Where(v => v.DocumentId == document.Id).ExecuteDeleteAsync(ct);
+            // The words of the document go with it: the search index must not outlive the content.
+            await DocumentSearchIndex.RemoveAsync(db, document.Id, ct);
+            await db.DocumentTags.Where(t => t.DocumentId == document.Id).ExecuteDeleteAsync(ct);
             // Only the row as it was checked: a label, lock or version added meanwhile bumped the row version.
             var gone = await db.Documents.Where(d => d.Id == document.Id && d.TenantId == document.TenantId && d.RowVersion == document.RowVersion)
                 .ExecuteDeleteAsync(ct);
@@ -59,6 +64,7 @@ public sealed class DocumentDeletion(IDbContextFactory<CustosDbContext> dbFactor
             if (refusal is not null) await tx.RollbackAsync(ct);
             else
             {
+                if (alsoInTransaction is not null) await alsoInTransaction(db, versions.Select((v, i) => $"{v.Number}:{checksums[i]}").ToList());
                 await audit.CommitAsync(db, tx, new AuditEntry(deleter.Actor, deleter.Action, AuditOutcome.Success, document.TenantId,
                     DocumentAudit.DocumentTarget(document.Id), deleter.ClientAddress, new Dictionary<string, string?>
                     {

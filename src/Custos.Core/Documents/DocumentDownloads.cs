@@ -11,8 +11,37 @@ namespace Custos.Core.Documents;
 /// streams: every segment is authenticated, and at the end the plaintext's SHA-256 and length must equal the version's;
 /// a missing blob, an altered segment or a wrong checksum fails the download and raises an integrity alarm.
 /// </summary>
-public sealed class DocumentDownloads(IDbContextFactory<CustosDbContext> dbFactory, DocumentContent content, AuditLog audit)
+/// <remarks>
+/// Download records are committed in groups (<see cref="GroupCommit{TItem,TResult}"/>): records of downloads that arrive
+/// while a transaction is being written go together into the next one; each download starts only once the transaction
+/// holding its record has committed, so no content leaves unrecorded (fail closed).
+/// </remarks>
+public sealed class DocumentDownloads : IAsyncDisposable
 {
+    private readonly IDbContextFactory<CustosDbContext> dbFactory;
+    private readonly DocumentContent content;
+    private readonly AuditLog audit;
+    private readonly GroupCommit<AuditEntry, bool> records;
+
+    public DocumentDownloads(IDbContextFactory<CustosDbContext> dbFactory, DocumentContent content, AuditLog audit)
+    {
+        this.dbFactory = dbFactory;
+        this.content = content;
+        this.audit = audit;
+        records = new GroupCommit<AuditEntry, bool>(CommitRecordsAsync, dbFactory);
+    }
+
+    public ValueTask DisposeAsync() => records.DisposeAsync();
+
+    private async Task<IReadOnlyList<bool>> CommitRecordsAsync(IReadOnlyList<AuditEntry> batch)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        await using var held = await HeldConnection.OpenAsync(db);
+        await using var tx = await db.Database.BeginTransactionAsync();
+        await audit.CommitAsync(db, tx, batch);
+        return Enumerable.Repeat(true, batch.Count).ToList();
+    }
+
     public sealed class Download(Guid documentId, string name, DocumentVersion version, SegmentedDecryptingStream stream) : IAsyncDisposable
     {
         public Guid DocumentId { get; } = documentId;
@@ -29,6 +58,8 @@ public sealed class DocumentDownloads(IDbContextFactory<CustosDbContext> dbFacto
     public async Task<Result<Download>> OpenAsync(TenantId tenant, Guid documentId, int? versionNumber, DocumentCaller caller, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        // One connection for the whole request, not one per query.
+        await using var held = await HeldConnection.OpenAsync(db, ct);
         var admitted = await DocumentGate.AdmitAsync(db, audit, tenant, documentId, caller, DocumentRights.Read, "document.download", ct);
         if (!admitted.Succeeded) return admitted.Error!;
         var document = admitted.Value!.Document;
@@ -44,7 +75,8 @@ public sealed class DocumentDownloads(IDbContextFactory<CustosDbContext> dbFacto
         }
         try
         {
-            await audit.RecordAsync(db, DocumentAudit.Entry(caller, "document.download", tenant, DocumentAudit.DocumentTarget(documentId),
+            await db.Database.CloseConnectionAsync();
+            await records.CommitAsync(DocumentAudit.Entry(caller, "document.download", tenant, DocumentAudit.DocumentTarget(documentId),
                 AuditOutcome.Success, ("name", document.Name), ("version", number.ToString()), ("client", caller.Client)), ct);
         }
         catch

@@ -44,12 +44,35 @@ public sealed class Document
     public DateTimeOffset? LockedAt { get; set; }
     /// <summary>Optimistic concurrency: two users racing for the lock or for the next version, exactly one wins.</summary>
     public int RowVersion { get; set; }
+    /// <summary>The version whose text, name and tags are in the search index (0: none yet); behind <see cref="CurrentVersion"/> while the indexer catches up.</summary>
+    public int IndexedVersion { get; set; }
+    /// <summary>Set while an erasure request restricts the document (GDPR Art. 18) until its retention ends: hidden from everyone but <see cref="RestrictedTo"/>.</summary>
+    public Guid? RestrictionId { get; set; }
+    /// <summary>The group whose members still see a restricted document (read-only); null: nobody does.</summary>
+    public GroupId? RestrictedTo { get; set; }
+}
+
+/// <summary>A free tag on a document (Write), for finding it again; lower-case, at most 50 characters.</summary>
+public sealed class DocumentTag
+{
+    public Guid DocumentId { get; set; }
+    public TenantId TenantId { get; set; }
+    public required string Tag { get; set; }
+}
+
+/// <summary>The search index's handle on a document: the provider-specific full-text row (an FTS5 row on SQLite, a tsvector on PostgreSQL) is keyed by <see cref="Id"/>.</summary>
+public sealed class DocumentSearchRow
+{
+    public long Id { get; set; }
+    public Guid DocumentId { get; set; }
+    public TenantId TenantId { get; set; }
 }
 
 /// <summary>
 /// One stored state of a document. The content is encrypted with a key of its own (<see cref="WrappedKey"/>, sealed by the
-/// tenant's data key) in segments, kept in the blob store under the hash of the ciphertext; <see cref="Sha256"/> of the
-/// plaintext is checked on every read. Destroying the key makes every copy of the blob unreadable (crypto-shredding).
+/// tenant's data key) in segments, kept in the blob store under a random address (per-version keys make equal content
+/// differ, so content addressing would never deduplicate); each segment's AES-GCM tag and <see cref="Sha256"/> of the
+/// plaintext are checked on every read. Destroying the key makes every copy of the blob unreadable (crypto-shredding).
 /// </summary>
 public sealed class DocumentVersion
 {

@@ -14,5 +14,8 @@ public static class DocumentErrors
     public static readonly Error Integrity = new("document.integrity", "The stored content is missing or altered; the incident is in the audit log.");
     public static readonly Error NameTaken = new("document.name_taken", "A document of that name is in this folder already.");
 
+    public static readonly Error Restricted = new("document.restricted",
+        "The document is restricted by an erasure request (GDPR Art. 18): it is kept until its retention ends, and nobody may change it.");
+
     public static Error Invalid(string message) => new("document.invalid", message);
 }

@@ -15,15 +15,19 @@ internal static class DocumentGate
     public sealed record Admitted(Document Document, DocumentRights Rights);
 
     public static async Task<Result<Admitted>> AdmitAsync(CustosDbContext db, AuditLog audit, TenantId tenant, Guid documentId, DocumentCaller caller,
-        DocumentRights needed, string action, CancellationToken ct, bool tracked = false)
+        DocumentRights needed, string action, CancellationToken ct, bool tracked = false, bool evenRestricted = false)
     {
         var query = db.Documents.Where(d => d.Id == documentId && d.TenantId == tenant);
         var document = await (tracked ? query : query.AsNoTracking()).SingleOrDefaultAsync(ct);
         var access = await DocumentAccess.LoadAsync(db, caller.User, tenant, ct);
-        var rights = document is null ? DocumentRights.None : access.On(document.ProjectId);
+        // evenRestricted: releasing a hold must stay possible for a manager outside the restriction's group, or the document is kept for ever.
+        var rights = document is null ? DocumentRights.None : evenRestricted ? access.On(document.ProjectId) : access.OnDocument(document);
         var target = DocumentAudit.DocumentTarget(documentId);
         if (rights == DocumentRights.None) return await DocumentAudit.DenyAsync(audit, db, caller, action, tenant, target, DocumentErrors.NotFound, ct);
         if (!rights.Allows(needed)) return await DocumentAudit.DenyAsync(audit, db, caller, action, tenant, target, DocumentErrors.Forbidden, ct);
+        // Art. 18: a restricted document is kept, not processed; nobody changes its content.
+        if (document!.RestrictionId is not null && needed == DocumentRights.Write)
+            return await DocumentAudit.DenyAsync(audit, db, caller, action, tenant, target, DocumentErrors.Restricted, ct);
         return new Admitted(document!, rights);
     }
 }

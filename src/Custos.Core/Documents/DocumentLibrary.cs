@@ -20,7 +20,7 @@ public sealed class DocumentLibrary(IDbContextFactory<CustosDbContext> dbFactory
                           where d.FolderId == folderId && d.TenantId == tenant
                           orderby d.Name
                           select new { d, v }).AsNoTracking().ToListAsync(ct);
-        return rows.Select(r => DocumentViewing.View(r.d, r.v, rights, caller.User)).ToList();
+        return rows.Where(r => access.Sees(r.d)).Select(r => DocumentViewing.View(r.d, r.v, rights, caller.User)).ToList();
     }
 
     public async Task<Result<DocumentView>> GetAsync(TenantId tenant, Guid documentId, DocumentCaller caller, CancellationToken ct = default)

@@ -12,6 +12,28 @@ namespace Custos.Core.Documents;
 /// </summary>
 public sealed class DocumentRetention(IDbContextFactory<CustosDbContext> dbFactory, AuditLog audit, TimeProvider time)
 {
+    /// <summary>The retention state of a document (Read), with the legal holds that cover it and its tags.</summary>
+    public async Task<Result<DocumentRetentionState>> StateAsync(TenantId tenant, Guid documentId, DocumentCaller caller, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var admitted = await DocumentGate.AdmitAsync(db, audit, tenant, documentId, caller, DocumentRights.Read, "document.view", ct);
+        if (!admitted.Succeeded) return admitted.Error!;
+        var document = admitted.Value!.Document;
+        var cls = await RetentionRules.EffectiveClassAsync(db, document.FolderId, document.RetentionClassId, ct);
+        var holds = await RetentionGuards.BlockingHoldsAsync(db, document, ct);
+        var folderNames = await db.DocumentFolders.AsNoTracking().Where(f => f.TenantId == tenant).ToDictionaryAsync(f => f.Id, f => f.Name, ct);
+        var tags = await db.DocumentTags.AsNoTracking().Where(t => t.DocumentId == documentId).OrderBy(t => t.Tag).Select(t => t.Tag).ToListAsync(ct);
+        var today = RetentionGuards.Today(time);
+        var state = document.RestrictionId is not null ? RetentionStates.Restricted
+            : holds.Count > 0 ? RetentionStates.Held
+            : document.ReviewDue ? RetentionStates.Review
+            : document.RetainUntil is null ? RetentionStates.None
+            : document.RetainUntil > today ? RetentionStates.Running : RetentionStates.Expired;
+        return new DocumentRetentionState(documentId, document.RetentionClassId, cls?.Name, document.DocumentDate, document.RetainUntil, state,
+            holds.Select(h => HoldView.Of(h, h.DocumentId is not null ? document.Name : folderNames.GetValueOrDefault(h.FolderId!.Value))).ToList(),
+            tags, document.RestrictionId is not null);
+    }
+
     /// <summary>Sets the document's label (null: the folder's default applies) and, if given, its document date.</summary>
     public async Task<Result<RetentionView>> LabelAsync(TenantId tenant, Guid documentId, Guid? classId, DateOnly? documentDate, DocumentCaller caller,
         CancellationToken ct = default)

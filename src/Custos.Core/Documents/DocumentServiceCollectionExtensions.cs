@@ -20,5 +20,9 @@ public static class DocumentServiceCollectionExtensions
             .AddSingleton<RetentionClasses>()
             .AddSingleton<DocumentDeletion>()
             .AddSingleton<LegalHolds>()
-            .AddSingleton<RetentionSweep>();
+            .AddSingleton<RetentionSweep>()
+            .AddSingleton<DocumentIndexer>()
+            .AddSingleton<DocumentTagging>()
+            .AddSingleton<DocumentSearch>()
+            .AddSingleton<DocumentErasure>();
 }

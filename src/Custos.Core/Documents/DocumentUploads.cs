@@ -10,8 +10,32 @@ namespace Custos.Core.Documents;
 /// nothing), the content is streamed into an encrypted blob, and the version becomes visible only with the transaction
 /// that also records it; if that fails, the blob goes again. An interrupted upload leaves no version and no blob.
 /// </summary>
-public sealed class DocumentUploads(IDbContextFactory<CustosDbContext> dbFactory, DocumentContent content, AuditLog audit, TimeProvider time)
+/// <remarks>
+/// New documents are committed in groups: uploads that finish while a transaction is being written go together into the
+/// next one (their rows and chained events; one commit, one fsync), each caller answered only once its own transaction
+/// committed. Check-ins keep a transaction each (they update the document under its lock).
+/// </remarks>
+public sealed class DocumentUploads : IAsyncDisposable
 {
+    private readonly IDbContextFactory<CustosDbContext> dbFactory;
+    private readonly DocumentContent content;
+    private readonly AuditLog audit;
+    private readonly TimeProvider time;
+    private readonly GroupCommit<NewDocument, bool> newDocuments;
+    private readonly DocumentIndexer indexer;
+
+    public DocumentUploads(IDbContextFactory<CustosDbContext> dbFactory, DocumentContent content, AuditLog audit, TimeProvider time, DocumentIndexer indexer)
+    {
+        this.indexer = indexer;
+        this.dbFactory = dbFactory;
+        this.content = content;
+        this.audit = audit;
+        this.time = time;
+        newDocuments = new GroupCommit<NewDocument, bool>(CommitNewDocumentsAsync, dbFactory);
+    }
+
+    public ValueTask DisposeAsync() => newDocuments.DisposeAsync();
+
     /// <summary>Stores a new document (version 1) in a folder (Write).</summary>
     public async Task<Result<DocumentView>> CreateAsync(TenantId tenant, Guid folderId, string? name, string? mediaType, string? comment, Stream body,
         DocumentCaller caller, CancellationToken ct = default)
@@ -20,6 +44,8 @@ public sealed class DocumentUploads(IDbContextFactory<CustosDbContext> dbFactory
         if (!checkedName.Succeeded) return checkedName.Error!;
         if (comment is { Length: > 1000 }) return DocumentErrors.Invalid("A comment has at most 1,000 characters.");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        // One connection for the whole upload, not one per query (on SQLite each open also re-applies its pragmas).
+        await using var held = await HeldConnection.OpenAsync(db, ct);
         var folder = await db.DocumentFolders.AsNoTracking().SingleOrDefaultAsync(f => f.Id == folderId && f.TenantId == tenant, ct);
         var access = await DocumentAccess.LoadAsync(db, caller.User, tenant, ct);
         var rights = folder is null ? DocumentRights.None : access.On(folder.ProjectId);
@@ -35,24 +61,16 @@ public sealed class DocumentUploads(IDbContextFactory<CustosDbContext> dbFactory
             CreatedBy = caller.UserName,
         };
         var version = NewVersion(document, 1, mediaType, comment, caller);
+        // No connection is held while the body streams in.
+        await db.Database.CloseConnectionAsync();
         var stored = await content.StoreAsync(tenant, version.Id, body, ct);
         Fill(version, stored);
+        document.CreatedAt = document.ModifiedAt = version.CreatedAt;
+        document.DocumentDate = DateOnly.FromDateTime(version.CreatedAt.UtcDateTime);
+        bool created;
         try
         {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            // Checked again inside the transaction: another upload of the same name may have won meanwhile.
-            if (await NameTakenAsync(db, folderId, document.Name, ct))
-            {
-                await content.DiscardAsync(stored.Address, CancellationToken.None);
-                return DocumentErrors.NameTaken;
-            }
-            document.CreatedAt = document.ModifiedAt = version.CreatedAt;
-            document.DocumentDate = DateOnly.FromDateTime(version.CreatedAt.UtcDateTime);
-            // Under the folder's retention class from its first moment (WORM).
-            await RetentionRules.ApplyAsync(db, document, ct);
-            db.Documents.Add(document);
-            db.DocumentVersions.Add(version);
-            await audit.CommitAsync(db, tx, VersionEvent(caller, "document.upload", document, version), ct);
+            created = await newDocuments.CommitAsync(new NewDocument(document, version, VersionEvent(caller, "document.upload", document, version)), ct);
         }
         catch (Exception e)
         {
@@ -61,7 +79,52 @@ public sealed class DocumentUploads(IDbContextFactory<CustosDbContext> dbFactory
             if (e is DbUpdateException && await NameTakenAsync(folderId, document.Name)) return DocumentErrors.NameTaken;
             throw;
         }
+        if (!created)
+        {
+            await content.DiscardAsync(stored.Address, CancellationToken.None);
+            return DocumentErrors.NameTaken;
+        }
+        indexer.Poke();
         return DocumentViewing.View(document, version, rights, caller.User);
+    }
+
+    /// <summary>A new document on its way into the database: its first version and the event that records both.</summary>
+    private sealed record NewDocument(Document Document, DocumentVersion Version, AuditEntry Event);
+
+    /// <summary>
+    /// Commits new documents in groups (<see cref="GroupCommit{TItem,TResult}"/>): one transaction checks every name again
+    /// (another upload of the same name may have won while the bodies streamed in; two of one batch cannot both have it),
+    /// applies the retention class (WORM from the first moment), adds documents and versions and chains their events.
+    /// False for a document whose name was taken: it is not added.
+    /// </summary>
+    private async Task<IReadOnlyList<bool>> CommitNewDocumentsAsync(IReadOnlyList<NewDocument> batch)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        await using var held = await HeldConnection.OpenAsync(db);
+        await using var tx = await db.Database.BeginTransactionAsync();
+        var folders = batch.Select(n => n.Document.FolderId).Distinct().ToList();
+        var names = batch.Select(n => n.Document.Name).Distinct().ToList();
+        var taken = (await db.Documents.Where(d => folders.Contains(d.FolderId) && names.Contains(d.Name)).Select(d => new { d.FolderId, d.Name })
+            .ToListAsync()).Select(d => (d.FolderId, d.Name)).ToHashSet();
+        var classes = new Dictionary<(Guid, Guid?), RetentionClass?>();
+        var results = new bool[batch.Count];
+        var events = new List<AuditEntry>(batch.Count);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var (document, version, entry) = batch[i];
+            if (!taken.Add((document.FolderId, document.Name))) continue;
+            var key = (document.FolderId, document.RetentionClassId);
+            if (!classes.TryGetValue(key, out var retention))
+                classes[key] = retention = await RetentionRules.EffectiveClassAsync(db, document.FolderId, document.RetentionClassId, CancellationToken.None);
+            document.RetainUntil = retention?.RetainUntil(document.DocumentDate);
+            db.Documents.Add(document);
+            db.DocumentVersions.Add(version);
+            events.Add(entry);
+            results[i] = true;
+        }
+        if (events.Count > 0) await audit.CommitAsync(db, tx, events);
+        else await tx.RollbackAsync();
+        return results;
     }
 
     /// <summary>Check-in: the holder of the lock adds the next version and releases the lock.</summary>
@@ -70,6 +133,8 @@ public sealed class DocumentUploads(IDbContextFactory<CustosDbContext> dbFactory
     {
         if (comment is { Length: > 1000 }) return DocumentErrors.Invalid("A comment has at most 1,000 characters.");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        // One connection for the whole upload, not one per query (on SQLite each open also re-applies its pragmas).
+        await using var held = await HeldConnection.OpenAsync(db, ct);
         var admitted = await DocumentGate.AdmitAsync(db, audit, tenant, documentId, caller, DocumentRights.Write, "document.checkin", ct);
         if (!admitted.Succeeded) return admitted.Error!;
         var (document, rights) = admitted.Value!;
@@ -112,6 +177,7 @@ public sealed class DocumentUploads(IDbContextFactory<CustosDbContext> dbFactory
         document.LockedBy = null;
         document.LockedByName = null;
         document.LockedAt = null;
+        indexer.Poke();
         return DocumentViewing.View(document, version, rights, caller.User);
     }
 

@@ -74,7 +74,7 @@ public sealed class LegalHolds(IDbContextFactory<CustosDbContext> dbFactory, Aud
         var hold = await db.LegalHolds.AsNoTracking().SingleOrDefaultAsync(h => h.Id == holdId && h.TenantId == tenant, ct);
         if (hold is null)
             return await DocumentAudit.DenyAsync(audit, db, caller, Release, tenant, $"legal-hold:{holdId}", DocumentRetentionErrors.HoldNotFound, ct);
-        var target = await AdmitAsync(db, tenant, hold.DocumentId, hold.FolderId, caller, Release, ct);
+        var target = await AdmitAsync(db, tenant, hold.DocumentId, hold.FolderId, caller, Release, ct, evenRestricted: true);
         if (!target.Succeeded) return target.Error!;
 
         var now = time.StoredNow();
@@ -94,11 +94,11 @@ public sealed class LegalHolds(IDbContextFactory<CustosDbContext> dbFactory, Aud
 
     /// <summary>Manage on the document or folder the hold covers; refusals recorded under <paramref name="action"/>.</summary>
     private async Task<Result<Target>> AdmitAsync(CustosDbContext db, TenantId tenant, Guid? documentId, Guid? folderId, DocumentCaller caller,
-        string action, CancellationToken ct)
+        string action, CancellationToken ct, bool evenRestricted = false)
     {
         if (documentId is { } d)
         {
-            var document = await DocumentGate.AdmitAsync(db, audit, tenant, d, caller, DocumentRights.Manage, action, ct);
+            var document = await DocumentGate.AdmitAsync(db, audit, tenant, d, caller, DocumentRights.Manage, action, ct, evenRestricted: evenRestricted);
             return document.Succeeded ? new Target(DocumentAudit.DocumentTarget(d), document.Value!.Document.Name) : document.Error!;
         }
         var folder = await FolderGate.AdmitAsync(db, audit, tenant, folderId!.Value, caller, DocumentRights.Manage, action, ct);

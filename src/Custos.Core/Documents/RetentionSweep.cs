@@ -1,3 +1,4 @@
+using Custos.Core.Common;
 using Custos.Core.Audit;
 using Custos.Core.Data;
 using Microsoft.EntityFrameworkCore;
@@ -33,7 +34,9 @@ public sealed class RetentionSweep(IDbContextFactory<CustosDbContext> dbFactory,
             var today = RetentionGuards.Today(time);
             List<Guid> due;
             await using (var db = await dbFactory.CreateDbContextAsync(ct))
-                due = await db.Documents.AsNoTracking().Where(d => d.RetainUntil != null && d.RetainUntil <= today && !d.ReviewDue)
+                due = await db.Documents.AsNoTracking()
+                    .Where(d => (d.RetainUntil != null && d.RetainUntil <= today && !d.ReviewDue)
+                                || (d.RestrictionId != null && (d.RetainUntil == null || d.RetainUntil <= today)))
                     .OrderBy(d => d.RetainUntil).Select(d => d.Id).ToListAsync(ct);
             int deleted = 0, reviews = 0, held = 0, waiting = 0, blobsLeft = 0;
             foreach (var id in due)
@@ -62,6 +65,8 @@ public sealed class RetentionSweep(IDbContextFactory<CustosDbContext> dbFactory,
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var document = await db.Documents.AsNoTracking().SingleOrDefaultAsync(d => d.Id == id, ct);
+        if (document?.RestrictionId is { } request && (document.RetainUntil is null || document.RetainUntil <= today))
+            return await EraseRestrictedAsync(db, document, request, ct);
         // Gone, relabelled or already marked since the list was read.
         if (document is not { RetainUntil: { } until, ReviewDue: false } || until > today) return Step.Nothing;
         var cls = await RetentionRules.EffectiveClassAsync(db, document.FolderId, document.RetentionClassId, ct);
@@ -74,6 +79,19 @@ public sealed class RetentionSweep(IDbContextFactory<CustosDbContext> dbFactory,
         if (deleted.Error!.Code != DocumentRetentionErrors.HeldCode) return Step.Waiting;
         await NoteHeldAsync(db, document, cls, ct);
         return Step.Held;
+    }
+
+    /// <summary>
+    /// A document an erasure request restricted (Art. 18) is erased once its retention has run out, whatever its
+    /// class's action, and the request's report says when; a legal hold still keeps it.
+    /// </summary>
+    private async Task<Step> EraseRestrictedAsync(CustosDbContext db, Document document, Guid request, CancellationToken ct)
+    {
+        var erased = await deletion.ShredAsync(db, document,
+            new DocumentDeletion.Deleter(Actor, null, "document.erase", $"erasure:{request}", MayHoldLock: document.LockedBy), ct,
+            (ctx, checksums) => DocumentErasure.MarkErasedAsync(ctx, document.Id, checksums, time.StoredNow(), ct));
+        if (erased.Succeeded) return erased.Value!.BlobsRemoved ? Step.Deleted : Step.DeletedBlobsLeft;
+        return erased.Error!.Code == DocumentRetentionErrors.HeldCode ? Step.Held : Step.Waiting;
     }
 
     /// <summary>Sets <see cref="Document.ReviewDue"/> and records it, once: the update only takes a document not yet marked.</summary>

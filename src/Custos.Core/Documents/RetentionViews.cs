@@ -29,3 +29,7 @@ public sealed record HoldView(Guid Id, Guid? DocumentId, Guid? FolderId, string?
     public static HoldView Of(LegalHold h, string? targetName) =>
         new(h.Id, h.DocumentId, h.FolderId, targetName, h.Reason, h.Owner, h.CreatedAt, h.ReleasedAt, h.ReleasedBy);
 }
+
+/// <summary>A document's retention as its page shows it: label, class, end date, state (see <see cref="RetentionStates"/>), holds and tags.</summary>
+public sealed record DocumentRetentionState(Guid DocumentId, Guid? LabelId, string? ClassName, DateOnly DocumentDate, DateOnly? RetainUntil, string State,
+    IReadOnlyList<HoldView> Holds, IReadOnlyList<string> Tags, bool Restricted);

@@ -174,6 +174,10 @@ namespace Custos.Storage.Postgres.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("folder_id");
 
+                    b.Property<int>("IndexedVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("indexed_version");
+
                     b.Property<long?>("LockedAt")
                         .HasColumnType("bigint")
                         .HasColumnName("locked_at");
@@ -200,6 +204,14 @@ namespace Custos.Storage.Postgres.Migrations
                     b.Property<Guid?>("ProjectId")
                         .HasColumnType("uuid")
                         .HasColumnName("project_id");
+
+                    b.Property<Guid?>("RestrictedTo")
+                        .HasColumnType("uuid")
+                        .HasColumnName("restricted_to");
+
+                    b.Property<Guid?>("RestrictionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("restriction_id");
 
                     b.Property<DateOnly?>("RetainUntil")
                         .HasColumnType("date")
@@ -228,6 +240,9 @@ namespace Custos.Storage.Postgres.Migrations
                     b.HasIndex("LockedBy")
                         .HasDatabaseName("ix_documents_locked_by");
 
+                    b.HasIndex("RestrictionId")
+                        .HasDatabaseName("ix_documents_restriction_id");
+
                     b.HasIndex("RetainUntil")
                         .HasDatabaseName("ix_documents_retain_until");
 
@@ -237,6 +252,9 @@ namespace Custos.Storage.Postgres.Migrations
                     b.HasIndex("FolderId", "Name")
                         .IsUnique()
                         .HasDatabaseName("ix_documents_folder_id_name");
+
+                    b.HasIndex("IndexedVersion", "CurrentVersion")
+                        .HasDatabaseName("ix_documents_indexed_version_current_version");
 
                     b.HasIndex("TenantId", "FolderId")
                         .HasDatabaseName("ix_documents_tenant_id_folder_id");
@@ -299,6 +317,60 @@ namespace Custos.Storage.Postgres.Migrations
                         .HasDatabaseName("ix_document_folders_tenant_id_parent_id_name");
 
                     b.ToTable("document_folders", (string)null);
+                });
+
+            modelBuilder.Entity("Custos.Core.Documents.DocumentSearchRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<Guid>("DocumentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("document_id");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_document_search_rows");
+
+                    b.HasIndex("DocumentId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_document_search_rows_document_id");
+
+                    b.HasIndex("TenantId")
+                        .HasDatabaseName("ix_document_search_rows_tenant_id");
+
+                    b.ToTable("document_search_rows", (string)null);
+                });
+
+            modelBuilder.Entity("Custos.Core.Documents.DocumentTag", b =>
+                {
+                    b.Property<Guid>("DocumentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("document_id");
+
+                    b.Property<string>("Tag")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("tag");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("DocumentId", "Tag")
+                        .HasName("pk_document_tags");
+
+                    b.HasIndex("TenantId", "Tag")
+                        .HasDatabaseName("ix_document_tags_tenant_id_tag");
+
+                    b.ToTable("document_tags", (string)null);
                 });
 
             modelBuilder.Entity("Custos.Core.Documents.DocumentVersion", b =>
@@ -373,6 +445,114 @@ namespace Custos.Storage.Postgres.Migrations
                         .HasDatabaseName("ix_document_versions_document_id_number");
 
                     b.ToTable("document_versions", (string)null);
+                });
+
+            modelBuilder.Entity("Custos.Core.Documents.ErasureItem", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long>("DecidedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("decided_at");
+
+                    b.Property<string>("Detail")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("detail");
+
+                    b.Property<Guid>("DocumentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("document_id");
+
+                    b.Property<string>("DocumentName")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("document_name");
+
+                    b.Property<long?>("ErasedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("erased_at");
+
+                    b.Property<int>("Outcome")
+                        .HasColumnType("integer")
+                        .HasColumnName("outcome");
+
+                    b.Property<Guid>("RequestId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("request_id");
+
+                    b.Property<DateOnly?>("RestrictedUntil")
+                        .HasColumnType("date")
+                        .HasColumnName("restricted_until");
+
+                    b.Property<string>("Sha256")
+                        .HasColumnType("text")
+                        .HasColumnName("sha256");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_erasure_items");
+
+                    b.HasIndex("DocumentId")
+                        .HasDatabaseName("ix_erasure_items_document_id");
+
+                    b.HasIndex("RequestId")
+                        .HasDatabaseName("ix_erasure_items_request_id");
+
+                    b.ToTable("erasure_items", (string)null);
+                });
+
+            modelBuilder.Entity("Custos.Core.Documents.ErasureRequest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Query")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("query");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("requested_by");
+
+                    b.Property<Guid?>("RestrictedTo")
+                        .HasColumnType("uuid")
+                        .HasColumnName("restricted_to");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_erasure_requests");
+
+                    b.HasIndex("TenantId", "CreatedAt")
+                        .HasDatabaseName("ix_erasure_requests_tenant_id_created_at");
+
+                    b.ToTable("erasure_requests", (string)null);
                 });
 
             modelBuilder.Entity("Custos.Core.Documents.LegalHold", b =>
@@ -1913,6 +2093,16 @@ namespace Custos.Storage.Postgres.Migrations
                         .HasConstraintName("fk_document_folders_tenants_tenant_id");
                 });
 
+            modelBuilder.Entity("Custos.Core.Documents.DocumentTag", b =>
+                {
+                    b.HasOne("Custos.Core.Documents.Document", null)
+                        .WithMany()
+                        .HasForeignKey("DocumentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_document_tags_documents_document_id");
+                });
+
             modelBuilder.Entity("Custos.Core.Documents.DocumentVersion", b =>
                 {
                     b.HasOne("Custos.Core.Documents.Document", null)
@@ -1921,6 +2111,16 @@ namespace Custos.Storage.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_document_versions_documents_document_id");
+                });
+
+            modelBuilder.Entity("Custos.Core.Documents.ErasureItem", b =>
+                {
+                    b.HasOne("Custos.Core.Documents.ErasureRequest", null)
+                        .WithMany()
+                        .HasForeignKey("RequestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_erasure_items_erasure_requests_request_id");
                 });
 
             modelBuilder.Entity("Custos.Core.Identity.AccessToken", b =>

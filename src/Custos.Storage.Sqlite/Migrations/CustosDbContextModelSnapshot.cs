@@ -169,6 +169,10 @@ namespace Custos.Storage.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("folder_id");
 
+                    b.Property<int>("IndexedVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("indexed_version");
+
                     b.Property<long?>("LockedAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("locked_at");
@@ -195,6 +199,14 @@ namespace Custos.Storage.Sqlite.Migrations
                     b.Property<Guid?>("ProjectId")
                         .HasColumnType("TEXT")
                         .HasColumnName("project_id");
+
+                    b.Property<Guid?>("RestrictedTo")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("restricted_to");
+
+                    b.Property<Guid?>("RestrictionId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("restriction_id");
 
                     b.Property<DateOnly?>("RetainUntil")
                         .HasColumnType("TEXT")
@@ -223,6 +235,9 @@ namespace Custos.Storage.Sqlite.Migrations
                     b.HasIndex("LockedBy")
                         .HasDatabaseName("ix_documents_locked_by");
 
+                    b.HasIndex("RestrictionId")
+                        .HasDatabaseName("ix_documents_restriction_id");
+
                     b.HasIndex("RetainUntil")
                         .HasDatabaseName("ix_documents_retain_until");
 
@@ -232,6 +247,9 @@ namespace Custos.Storage.Sqlite.Migrations
                     b.HasIndex("FolderId", "Name")
                         .IsUnique()
                         .HasDatabaseName("ix_documents_folder_id_name");
+
+                    b.HasIndex("IndexedVersion", "CurrentVersion")
+                        .HasDatabaseName("ix_documents_indexed_version_current_version");
 
                     b.HasIndex("TenantId", "FolderId")
                         .HasDatabaseName("ix_documents_tenant_id_folder_id");
@@ -294,6 +312,58 @@ namespace Custos.Storage.Sqlite.Migrations
                         .HasDatabaseName("ix_document_folders_tenant_id_parent_id_name");
 
                     b.ToTable("document_folders", (string)null);
+                });
+
+            modelBuilder.Entity("Custos.Core.Documents.DocumentSearchRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("DocumentId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("document_id");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_document_search_rows");
+
+                    b.HasIndex("DocumentId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_document_search_rows_document_id");
+
+                    b.HasIndex("TenantId")
+                        .HasDatabaseName("ix_document_search_rows_tenant_id");
+
+                    b.ToTable("document_search_rows", (string)null);
+                });
+
+            modelBuilder.Entity("Custos.Core.Documents.DocumentTag", b =>
+                {
+                    b.Property<Guid>("DocumentId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("document_id");
+
+                    b.Property<string>("Tag")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tag");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("DocumentId", "Tag")
+                        .HasName("pk_document_tags");
+
+                    b.HasIndex("TenantId", "Tag")
+                        .HasDatabaseName("ix_document_tags_tenant_id_tag");
+
+                    b.ToTable("document_tags", (string)null);
                 });
 
             modelBuilder.Entity("Custos.Core.Documents.DocumentVersion", b =>
@@ -368,6 +438,114 @@ namespace Custos.Storage.Sqlite.Migrations
                         .HasDatabaseName("ix_document_versions_document_id_number");
 
                     b.ToTable("document_versions", (string)null);
+                });
+
+            modelBuilder.Entity("Custos.Core.Documents.ErasureItem", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("DecidedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("decided_at");
+
+                    b.Property<string>("Detail")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("detail");
+
+                    b.Property<Guid>("DocumentId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("document_id");
+
+                    b.Property<string>("DocumentName")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("document_name");
+
+                    b.Property<long?>("ErasedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("erased_at");
+
+                    b.Property<int>("Outcome")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("outcome");
+
+                    b.Property<Guid>("RequestId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("request_id");
+
+                    b.Property<DateOnly?>("RestrictedUntil")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("restricted_until");
+
+                    b.Property<string>("Sha256")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sha256");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_erasure_items");
+
+                    b.HasIndex("DocumentId")
+                        .HasDatabaseName("ix_erasure_items_document_id");
+
+                    b.HasIndex("RequestId")
+                        .HasDatabaseName("ix_erasure_items_request_id");
+
+                    b.ToTable("erasure_items", (string)null);
+                });
+
+            modelBuilder.Entity("Custos.Core.Documents.ErasureRequest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Query")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("query");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("requested_by");
+
+                    b.Property<Guid?>("RestrictedTo")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("restricted_to");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_erasure_requests");
+
+                    b.HasIndex("TenantId", "CreatedAt")
+                        .HasDatabaseName("ix_erasure_requests_tenant_id_created_at");
+
+                    b.ToTable("erasure_requests", (string)null);
                 });
 
             modelBuilder.Entity("Custos.Core.Documents.LegalHold", b =>
@@ -1906,6 +2084,16 @@ namespace Custos.Storage.Sqlite.Migrations
                         .HasConstraintName("fk_document_folders_tenants_tenant_id");
                 });
 
+            modelBuilder.Entity("Custos.Core.Documents.DocumentTag", b =>
+                {
+                    b.HasOne("Custos.Core.Documents.Document", null)
+                        .WithMany()
+                        .HasForeignKey("DocumentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_document_tags_documents_document_id");
+                });
+
             modelBuilder.Entity("Custos.Core.Documents.DocumentVersion", b =>
                 {
                     b.HasOne("Custos.Core.Documents.Document", null)
@@ -1914,6 +2102,16 @@ namespace Custos.Storage.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_document_versions_documents_document_id");
+                });
+
+            modelBuilder.Entity("Custos.Core.Documents.ErasureItem", b =>
+                {
+                    b.HasOne("Custos.Core.Documents.ErasureRequest", null)
+                        .WithMany()
+                        .HasForeignKey("RequestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_erasure_items_erasure_requests_request_id");
                 });
 
             modelBuilder.Entity("Custos.Core.Identity.AccessToken", b =>

@@ -162,6 +162,7 @@ public sealed class CustosHost : IAsyncDisposable
         services.AddHostedService<VaultExpiryService>();
         services.AddHostedService<VaultStrengthService>();
         services.AddHostedService<RetentionSweepService>();
+        services.AddHostedService<DocumentIndexService>();
         services.AddHostedService(sp => new BlobJanitorService(sp.GetRequiredService<BlobJanitor>(), database.Provider == DatabaseProvider.Sqlite,
             sp.GetRequiredService<ILogger<BlobJanitorService>>()));
 
@@ -208,6 +209,7 @@ public sealed class CustosHost : IAsyncDisposable
         app.MapVaultEndpoints();
         app.MapDocumentEndpoints();
         app.MapRetentionEndpoints();
+        app.MapSearchEndpoints();
         app.MapOpenApi().RequireAuthorization();
         return app;
     }

@@ -232,8 +232,8 @@ public sealed class DocumentCommandTests
         public void Report(long value) => Values.Add(value);
     }
 
-    /// <summary>The document test world with each user's token in a file, and `custos doc` run as one of them.</summary>
-    private sealed class DocumentCli : IAsyncDisposable
+    /// <summary>The document test world with each user's token in a file, and `custos doc` run as one of them (also for the other doc tests).</summary>
+    internal sealed class DocumentCli : IAsyncDisposable
     {
         private readonly Dictionary<string, string> tokenFiles = [];
 
@@ -265,6 +265,12 @@ public sealed class DocumentCommandTests
             Assert.True(result.ExitCode == 0, $"doc {string.Join(' ', args)}: exit {result.ExitCode}: {result.Error}");
             return result.Output;
         }
+
+        /// <summary>Runs as <paramref name="user"/> and parses the output (the verb is given --json).</summary>
+        public async Task<JsonElement> JsonAsync(string user, params string[] args) => JsonDocument.Parse(await OkAsync(user, [.. args, "--json"])).RootElement;
+
+        /// <summary>Puts what is still waiting into the search index now, as the server's indexer does in the background.</summary>
+        public Task<int> IndexAsync() => Setup.Server.Server.Host.Services.GetRequiredService<DocumentIndexer>().IndexPendingAsync();
 
         public Task<CliResult> ScrubAsync(params string[] more) => Cli.RunAsync(["doc", "scrub", .. Cli.DatabaseArgs(Db), .. more]);
 

@@ -173,4 +173,25 @@ public sealed class DocumentUploadFaultTests
         Assert.Equal(1, await d.AuditCountAsync("document.upload", AuditOutcome.Denied, "user:erin"));
         Assert.Equal(1, await d.AuditCountAsync("document.checkin", AuditOutcome.Denied, "user:erin", doc));
     }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Both), MemberType = typeof(TestDatabase))]
+    public async Task Upload_ThirtyTwoAtOnce_CommittedInGroups_EachStoredAndRecordedOnce(string kind)
+    {
+        await using var d = await DocumentTestSetup.StartAsync(kind);
+        using var dave = await d.ConnectAsync("dave");
+        var folder = await dave.FolderAsync("Belege");
+        var contents = Enumerable.Range(0, 32).Select(i => DocumentTestSetup.RandomContent(10_000 + i)).ToArray();
+
+        var ids = await Task.WhenAll(contents.Select((c, i) => dave.UploadOkAsync(folder, $"Beleg {i:D2}.pdf", c)));
+
+        Assert.Equal(32, ids.Distinct().Count());
+        Assert.Equal(32, d.BlobFiles().Count);
+        Assert.Equal(32, await d.AuditCountAsync("document.upload", AuditOutcome.Success));
+        for (var i = 0; i < ids.Length; i++) Assert.Equal(contents[i], (await dave.DownloadAsync(ids[i])).AssertOk().Bytes);
+        Assert.Equal(32, await d.AuditCountAsync("document.download", AuditOutcome.Success));
+        await using var data = d.Server.Data();
+        Assert.Equal(32, await data.DocumentVersions.CountAsync());
+        Assert.Empty(d.TempBlobFiles());
+    }
 }

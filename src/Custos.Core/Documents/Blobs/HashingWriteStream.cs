@@ -3,8 +3,9 @@ using System.Security.Cryptography;
 namespace Custos.Core.Documents.Blobs;
 
 /// <summary>
-/// Write-only pass-through that feeds every byte written to <paramref name="inner"/> into <paramref name="hash"/>,
-/// so a blob's address is known when its last byte is written, without reading the file back.
+/// Write-only pass-through that feeds every byte written to <paramref name="inner"/> into <paramref name="hash"/> (when
+/// there is one: a content-addressed blob), so a blob's address is known when its last byte is written, without reading
+/// the file back; after each write, <paramref name="written"/> hears the total so far (the blob store starts write-back).
 /// </summary>
 /// <remarks>
 /// Neither <paramref name="inner"/> nor <paramref name="hash"/> is owned: disposing this stream only ends writing.
@@ -12,7 +13,7 @@ namespace Custos.Core.Documents.Blobs;
 /// blob must still be committable after that. Any failed write marks the stream faulted, because the file may
 /// then hold bytes the hash has not seen (or the reverse) and must never be committed.
 /// </remarks>
-internal sealed class HashingWriteStream(Stream inner, IncrementalHash hash) : Stream
+internal sealed class HashingWriteStream(Stream inner, IncrementalHash? hash, Action<long>? written = null) : Stream
 {
     private bool closed;
 
@@ -50,8 +51,9 @@ internal sealed class HashingWriteStream(Stream inner, IncrementalHash hash) : S
             Faulted = true;
             throw;
         }
-        hash.AppendData(buffer);
+        hash?.AppendData(buffer);
         BytesWritten += buffer.Length;
+        written?.Invoke(BytesWritten);
     }
 
     public override void WriteByte(byte value) => Write([value]);
@@ -75,8 +77,9 @@ internal sealed class HashingWriteStream(Stream inner, IncrementalHash hash) : S
             Faulted = true;
             throw;
         }
-        hash.AppendData(buffer.Span);
+        hash?.AppendData(buffer.Span);
         BytesWritten += buffer.Length;
+        written?.Invoke(BytesWritten);
     }
 
     public override void Flush()

@@ -1,8 +1,11 @@
 namespace Custos.Core.Documents.Blobs;
 
 /// <summary>
-/// Content-addressed storage for encrypted document content. A blob is ciphertext; its address is the
-/// lowercase hex SHA-256 of its bytes, so equal content is stored once and a blob can be checked against its name.
+/// Storage for encrypted document content. A blob is ciphertext under an address of 64 lowercase hex characters: either
+/// the SHA-256 of its bytes (<see cref="CreateAsync"/>: equal content is stored once and a blob can be checked against its
+/// name), or a fresh random one (<see cref="CreateUniqueAsync"/>: for content that can never repeat, such as document
+/// versions, each encrypted under a random key of its own, where hashing the ciphertext would cost a pass over every
+/// byte for nothing; their integrity is checked by the authenticated encryption and the plaintext checksum instead).
 /// </summary>
 /// <remarks>
 /// The store knows nothing about references: which blobs are still used, and when an unused one may be
@@ -12,6 +15,12 @@ public interface IBlobStore
 {
     /// <summary>Starts a new blob in a temporary file; nothing is visible under an address until <see cref="IBlobWriter.CommitAsync"/>.</summary>
     Task<IBlobWriter> CreateAsync(CancellationToken ct = default);
+
+    /// <summary>
+    /// Starts a new blob that is committed under a fresh random address (never an existing one), without hashing what is
+    /// written; otherwise as <see cref="CreateAsync"/>.
+    /// </summary>
+    Task<IBlobWriter> CreateUniqueAsync(CancellationToken ct = default);
 
     /// <summary>The blob's bytes, or null when no blob has that address.</summary>
     /// <exception cref="ArgumentException">The address is not 64 lowercase hex characters.</exception>
@@ -48,13 +57,13 @@ public interface IBlobWriter : IAsyncDisposable
     Stream Stream { get; }
 
     /// <summary>
-    /// Flushes, fsyncs, and moves the file to its content address (fsyncing the directory where the platform
-    /// allows it); idempotent if the same content already exists. Returns address and length.
+    /// Flushes, fsyncs, and moves the file to its address (fsyncing the directory where the platform allows it); for a
+    /// content-addressed blob idempotent if the same content already exists. Returns address and length.
     /// </summary>
     /// <exception cref="InvalidOperationException">A write to <see cref="Stream"/> failed, so the content is unknown.</exception>
     Task<BlobInfo> CommitAsync(CancellationToken ct = default);
 }
 
-/// <param name="Address">Lowercase hex SHA-256 of the blob's bytes.</param>
+/// <param name="Address">64 lowercase hex characters: the SHA-256 of the blob's bytes, or random (<see cref="IBlobStore.CreateUniqueAsync"/>).</param>
 /// <param name="Length">The blob's length in bytes.</param>
 public sealed record BlobInfo(string Address, long Length);

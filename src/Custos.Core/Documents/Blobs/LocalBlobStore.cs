@@ -14,7 +14,14 @@ namespace Custos.Core.Documents.Blobs;
 /// <remarks>
 /// Durability: a blob's bytes are fsynced before the rename, and the directory it was renamed into (with any
 /// fan-out directory created for it) after, on Linux through <see cref="DirectorySync"/> (.NET cannot open a
-/// directory): once CommitAsync returns, the blob survives a power loss, before the database records it.
+/// directory): once CommitAsync returns, the blob survives a power loss, before the database records it. While a large
+/// blob is written, the kernel is asked every <see cref="WriteBackWindow"/> bytes to start writing back what is already
+/// there (<see cref="FileWriteBack"/>), so the disk works while the CPU encrypts and the fsync at commit has little
+/// left to wait for; that is a hint only, the fsync is what makes the blob durable.
+/// <para>Random addresses (<see cref="CreateUniqueAsync"/>) share their first four hex digits, and so their fan-out
+/// directory, with up to <see cref="BlobsPerFanOut"/> others before a new random prefix is drawn: a stream of small
+/// blobs then creates (and fsyncs) a directory once per thousand blobs rather than for nearly each one, and no
+/// directory grows past a few thousand entries.</para>
 /// </remarks>
 public sealed class LocalBlobStore(string root, TimeProvider time) : IBlobStore
 {
@@ -25,7 +32,17 @@ public sealed class LocalBlobStore(string root, TimeProvider time) : IBlobStore
     // Large enough that small, odd-sized writes from the encryptor reach the disk in few system calls.
     private const int BufferSize = 1 << 16;
 
+    /// <summary>Bytes written between two requests to start write-back.</summary>
+    public const long WriteBackWindow = 32L * 1024 * 1024;
+
+    /// <summary>Random addresses drawn under one fan-out prefix before the next prefix.</summary>
+    public const int BlobsPerFanOut = 1024;
+
     private static readonly SearchValues<char> LowerHex = SearchValues.Create("0123456789abcdef");
+
+    private readonly Lock prefixLock = new();
+    private string fanOutPrefix = "";
+    private int fanOutLeft;
 
     public LocalBlobStore(string root) : this(root, TimeProvider.System)
     {
@@ -46,7 +63,11 @@ public sealed class LocalBlobStore(string root, TimeProvider time) : IBlobStore
         return Path.Combine(Root, address[..2], address[2..4], address);
     }
 
-    public Task<IBlobWriter> CreateAsync(CancellationToken ct = default)
+    public Task<IBlobWriter> CreateAsync(CancellationToken ct = default) => Create(contentAddressed: true, ct);
+
+    public Task<IBlobWriter> CreateUniqueAsync(CancellationToken ct = default) => Create(contentAddressed: false, ct);
+
+    private Task<IBlobWriter> Create(bool contentAddressed, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
         var path = NewTempPath();
@@ -63,7 +84,8 @@ public sealed class LocalBlobStore(string root, TimeProvider time) : IBlobStore
         };
         if (!OperatingSystem.IsWindows()) options.UnixCreateMode = OwnerOnlyFile;
         var file = new FileStream(path, options);
-        return Task.FromResult<IBlobWriter>(new LocalBlobWriter(this, path, file, IncrementalHash.CreateHash(HashAlgorithmName.SHA256)));
+        return Task.FromResult<IBlobWriter>(new LocalBlobWriter(this, path, file,
+            contentAddressed ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null));
     }
 
     public Task<Stream?> OpenReadAsync(string address, CancellationToken ct = default)
@@ -173,6 +195,23 @@ public sealed class LocalBlobStore(string root, TimeProvider time) : IBlobStore
         new DirectoryInfo(directory).EnumerateDirectories()
             .Where(d => d.Name.Length == 2 && !d.Name.AsSpan().ContainsAnyExcept(LowerHex));
 
+    /// <summary>A fresh random address: the current fan-out prefix (see the remarks above) and 60 random hex digits.</summary>
+    internal string NewRandomAddress()
+    {
+        string prefix;
+        lock (prefixLock)
+        {
+            if (fanOutLeft == 0)
+            {
+                fanOutPrefix = RandomNumberGenerator.GetHexString(4, lowercase: true);
+                fanOutLeft = BlobsPerFanOut;
+            }
+            fanOutLeft--;
+            prefix = fanOutPrefix;
+        }
+        return prefix + RandomNumberGenerator.GetHexString(AddressLength - 4, lowercase: true);
+    }
+
     private string NewTempPath() =>
         Path.Combine(TempDirectory, RandomNumberGenerator.GetHexString(32, lowercase: true) + ".tmp");
 
@@ -200,14 +239,49 @@ public sealed class LocalBlobStore(string root, TimeProvider time) : IBlobStore
         }
     }
 
-    private sealed class LocalBlobWriter(LocalBlobStore store, string tempPath, FileStream file, IncrementalHash hash) : IBlobWriter
+    /// <summary>One blob being written; <paramref name="hash"/> is null for a blob that gets a random address.</summary>
+    private sealed class LocalBlobWriter : IBlobWriter
     {
-        private readonly HashingWriteStream stream = new(file, hash);
+        private readonly LocalBlobStore store;
+        private readonly string tempPath;
+        private readonly FileStream file;
+        private readonly IncrementalHash? hash;
+        private readonly HashingWriteStream stream;
+        private readonly Microsoft.Win32.SafeHandles.SafeFileHandle handle;
+        private long writeBackFrom;
         private BlobInfo? committed;
         private bool failed;
         private bool disposed;
 
+        public LocalBlobWriter(LocalBlobStore store, string tempPath, FileStream file, IncrementalHash? hash)
+        {
+            this.store = store;
+            this.tempPath = tempPath;
+            this.file = file;
+            this.hash = hash;
+            // Taken while the file is empty and nothing is buffered.
+            handle = file.SafeFileHandle;
+            stream = new HashingWriteStream(file, hash, Written);
+        }
+
         public Stream Stream => stream;
+
+        /// <summary>After each write: once a window's worth is in the page cache, ask the kernel to start writing it back.</summary>
+        private void Written(long total)
+        {
+            if (total - writeBackFrom < WriteBackWindow) return;
+            try
+            {
+                file.Flush();
+            }
+            catch
+            {
+                failed = true;
+                throw;
+            }
+            FileWriteBack.Start(handle, writeBackFrom, total - writeBackFrom);
+            writeBackFrom = total;
+        }
 
         public async Task<BlobInfo> CommitAsync(CancellationToken ct = default)
         {
@@ -226,8 +300,7 @@ public sealed class LocalBlobStore(string root, TimeProvider time) : IBlobStore
                     throw new IOException($"The temporary blob file holds {length} bytes, but {stream.BytesWritten} were written.");
                 // Closed before the move: Windows cannot rename an open file.
                 await file.DisposeAsync().ConfigureAwait(false);
-                var info = new BlobInfo(Convert.ToHexStringLower(hash.GetCurrentHash()), length);
-                MoveIntoPlace(info);
+                var info = hash is null ? MoveToRandomAddress(length) : MoveIntoPlace(new BlobInfo(Convert.ToHexStringLower(hash.GetCurrentHash()), length));
                 committed = info;
                 return info;
             }
@@ -251,27 +324,52 @@ public sealed class LocalBlobStore(string root, TimeProvider time) : IBlobStore
             {
                 // Flushing the buffer of an abandoned blob failed (a full disk); the handle is closed anyway.
             }
-            hash.Dispose();
+            hash?.Dispose();
             if (committed is null) TryDelete(tempPath);
         }
 
-        private void MoveIntoPlace(BlobInfo info)
+        /// <summary>The directory a blob goes into, created (durably) if it is new.</summary>
+        private string PrepareDirectory(string target)
+        {
+            var directory = Path.GetDirectoryName(target)!;
+            if (Directory.Exists(directory)) return directory;
+            CreateOwnerOnlyDirectory(directory);
+            // New fan-out directories are entries of their parents: those renames must last too.
+            DirectorySync.Flush(Path.GetDirectoryName(directory)!);
+            DirectorySync.Flush(Path.GetDirectoryName(Path.GetDirectoryName(directory)!)!);
+            return directory;
+        }
+
+        /// <summary>Renames the file to a fresh random address; never replaces a blob (another address is drawn if one is taken).</summary>
+        private BlobInfo MoveToRandomAddress(long length)
+        {
+            for (var attempt = 0; ; attempt++)
+            {
+                var address = store.NewRandomAddress();
+                var target = store.PathOf(address);
+                var directory = PrepareDirectory(target);
+                try
+                {
+                    File.Move(tempPath, target, overwrite: false);
+                }
+                catch (IOException) when (attempt < 3 && File.Exists(target))
+                {
+                    continue;
+                }
+                DirectorySync.Flush(directory);
+                return new BlobInfo(address, length);
+            }
+        }
+
+        private BlobInfo MoveIntoPlace(BlobInfo info)
         {
             var target = store.PathOf(info.Address);
-            var directory = Path.GetDirectoryName(target)!;
-            var created = !Directory.Exists(directory);
-            CreateOwnerOnlyDirectory(directory);
-            if (created)
-            {
-                // New fan-out directories are entries of their parents: those renames must last too.
-                DirectorySync.Flush(Path.GetDirectoryName(directory)!);
-                DirectorySync.Flush(Path.GetDirectoryName(Path.GetDirectoryName(directory)!)!);
-            }
+            var directory = PrepareDirectory(target);
             try
             {
                 File.Move(tempPath, target, overwrite: false);
                 DirectorySync.Flush(directory);
-                return;
+                return info;
             }
             catch (IOException) when (File.Exists(target))
             {
@@ -281,12 +379,13 @@ public sealed class LocalBlobStore(string root, TimeProvider time) : IBlobStore
             {
                 // Same SHA-256, same content: the blob is already stored.
                 TryDelete(tempPath);
-                return;
+                return info;
             }
             // A file of the wrong length under this address is damaged (scrub would report it), or it was
             // deleted meanwhile; either way ours is the right content for the name.
             File.Move(tempPath, target, overwrite: true);
             DirectorySync.Flush(directory);
+            return info;
         }
     }
 }

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
-using Custos.Commands.Vault;
+using Custos.Commands.Remote;
 
 namespace Custos.Commands.Documents;
 
@@ -21,6 +21,9 @@ public static class DocumentCommand
         foreach (var verb in DocumentBrowseVerbs.Create(verbs)
                      .Concat(DocumentTransferVerbs.Create(verbs))
                      .Concat(DocumentLockVerbs.Create(verbs))
+                     .Concat(DocumentRetentionVerbs.Create(verbs))
+                     .Concat(DocumentSearchVerbs.Create(verbs))
+                     .Concat(DocumentErasureVerbs.Create(verbs))
                      .Append(DocumentScrubVerb.Create(connection, output, error)))
             doc.Subcommands.Add(verb);
         return doc;
@@ -30,34 +33,9 @@ public static class DocumentCommand
 /// <summary>Builds verbs that open a client from the connection options and turn failures into exit codes.</summary>
 internal sealed class DocumentVerbs(DocumentConnection connection, TextWriter output, TextWriter error)
 {
-    public Command Verb(string name, string description, IEnumerable<Symbol> symbols, Func<DocumentCall, CancellationToken, Task<int>> action)
-    {
-        var command = new Command(name, description);
-        foreach (var symbol in symbols)
-        {
-            if (symbol is Option option) command.Options.Add(option);
-            else if (symbol is Argument argument) command.Arguments.Add(argument);
-        }
-        command.SetAction(async (parse, ct) =>
-        {
-            try
-            {
-                using var client = connection.Open(parse);
-                return await action(new DocumentCall(parse, client, connection.TenantValue(parse), output, error), ct);
-            }
-            catch (VaultUsageException e)
-            {
-                await error.WriteLineAsync($"custos: {e.Message}");
-                return CustosCommandLine.UsageError;
-            }
-            catch (CommandException e)
-            {
-                await error.WriteLineAsync($"custos: {e.Message}");
-                return CustosCommandLine.Failure;
-            }
-        });
-        return command;
-    }
+    public Command Verb(string name, string description, IEnumerable<Symbol> symbols, Func<DocumentCall, CancellationToken, Task<int>> action) =>
+        RemoteVerbs.Create(name, description, symbols, connection, error,
+            (parse, client, ct) => action(new DocumentCall(parse, client, connection.TenantValue(parse), output, error), ct));
 }
 
 /// <summary>One run of a verb: its parsed options, the client, and the tenant's documents once a verb needs them.</summary>

@@ -11,3 +11,27 @@ internal sealed record DocVersion(int Number, long Size, string Sha256, string M
 
 internal sealed record DocInfo(Guid Id, Guid FolderId, string Name, int CurrentVersion, long Size, string MediaType, DateTimeOffset ModifiedAt,
     DocLock? Lock, string Rights, IReadOnlyList<DocVersion>? Versions);
+
+/// <param name="Action">"Delete" or "Review" (the server writes enums as names).</param>
+internal sealed record DocRetentionClass(Guid Id, string Name, int Years, string Action, bool KeepVersions, string? Description);
+
+internal sealed record DocRetention(Guid DocumentId, Guid? LabelId, Guid? ClassId, string? ClassName, DateOnly DocumentDate, DateOnly? RetainUntil,
+    bool ReviewDue);
+
+internal sealed record DocHold(Guid Id, Guid? DocumentId, Guid? FolderId, string? TargetName, string Reason, string Owner, DateTimeOffset CreatedAt,
+    DateTimeOffset? ReleasedAt, string? ReleasedBy);
+
+/// <param name="FolderPath">"/Folder/Sub", from the tenant's root.</param>
+internal sealed record DocSearchHit(DocInfo Document, string FolderPath, IReadOnlyList<string>? Tags, string? ClassName, DateOnly? RetainUntil,
+    string RetentionState);
+
+/// <param name="Pending">Documents of the tenant whose current version the search index does not hold yet.</param>
+internal sealed record DocSearchResult(IReadOnlyList<DocSearchHit> Hits, bool Truncated, int Pending);
+
+/// <param name="Outcome">erased, restricted or refused.</param>
+/// <param name="Sha256">The checksums of the destroyed versions, comma-separated, once erased.</param>
+internal sealed record DocErasureItem(Guid DocumentId, string Name, string Outcome, string Detail, DateOnly? RestrictedUntil, string? Sha256,
+    DateTimeOffset DecidedAt, DateTimeOffset? ErasedAt);
+
+internal sealed record DocErasureReport(Guid Id, string Reason, string? Query, string? RestrictedTo, string RequestedBy, DateTimeOffset CreatedAt,
+    int Erased, int Restricted, int Refused, IReadOnlyList<DocErasureItem>? Items);

@@ -1,4 +1,5 @@
-using Custos.Commands.Vault;
+using Custos.Commands.Remote;
+using static Custos.Commands.Remote.RemoteNames;
 using Custos.Web.Tenants;
 
 namespace Custos.Commands.Documents;
@@ -13,31 +14,15 @@ internal sealed class DocumentTenant(DocumentClient client, TenantEndpoints.Tena
     private IReadOnlyList<DocFolder>? folders;
     private Dictionary<Guid, string>? folderPaths;
     private readonly Dictionary<Guid, IReadOnlyList<DocInfo>> documents = [];
+    private IReadOnlyList<DocRetentionClass>? classes;
 
     public string Api => $"/api/v1/tenants/{tenant.Id}/documents";
 
     public string Name => tenant.Name;
 
     /// <summary>The tenant named, or the only one the token reaches (as `vault` chooses it).</summary>
-    public static async Task<DocumentTenant> OpenAsync(DocumentClient client, string? nameOrId, CancellationToken ct)
-    {
-        var reachable = await client.GetAsync<List<TenantEndpoints.TenantDto>>("/api/v1/tenants", ct);
-        var names = string.Join(", ", reachable.Select(t => t.Name));
-        if (nameOrId is null)
-        {
-            return reachable.Count switch
-            {
-                1 => new DocumentTenant(client, reachable[0]),
-                0 => throw new CommandException("The token's user reaches no tenant."),
-                _ => throw new VaultUsageException($"Choose the tenant with --tenant or CUSTOS_TENANT; reachable: {names}."),
-            };
-        }
-        var match = reachable.Where(t => t.Id.ToString() == nameOrId.ToLowerInvariant() || t.Name == nameOrId).ToList();
-        if (match.Count == 0) match = reachable.Where(t => string.Equals(t.Name, nameOrId, StringComparison.OrdinalIgnoreCase)).ToList();
-        return match.Count == 1
-            ? new DocumentTenant(client, match[0])
-            : throw new CommandException($"No reachable tenant '{nameOrId}'" + (reachable.Count == 0 ? "." : $"; reachable: {names}."));
-    }
+    public static async Task<DocumentTenant> OpenAsync(DocumentClient client, string? nameOrId, CancellationToken ct) =>
+        new(client, await TenantAsync(c => client.GetAsync<List<TenantEndpoints.TenantDto>>("/api/v1/tenants", c), nameOrId, ct));
 
     public async Task<IReadOnlyList<DocFolder>> FoldersAsync(CancellationToken ct) =>
         folders ??= await client.GetAsync<List<DocFolder>>($"{Api}/folders", ct);
@@ -55,18 +40,7 @@ internal sealed class DocumentTenant(DocumentClient client, TenantEndpoints.Tena
     /// <summary>"Parent/Child"; a folder whose parent the caller cannot see starts its own path.</summary>
     public async Task<string> PathOfAsync(Guid folderId, CancellationToken ct)
     {
-        if (folderPaths is null)
-        {
-            var byId = (await FoldersAsync(ct)).ToDictionary(f => f.Id);
-            folderPaths = [];
-            foreach (var folder in byId.Values)
-            {
-                var parts = new List<string>();
-                for (var f = folder; f is not null && parts.Count <= byId.Count; f = f.ParentId is { } p ? byId.GetValueOrDefault(p) : null)
-                    parts.Insert(0, f.Name);
-                folderPaths[folder.Id] = string.Join('/', parts);
-            }
-        }
+        folderPaths ??= FolderPaths(await FoldersAsync(ct), f => f.Id, f => f.ParentId, f => f.Name);
         return folderPaths.GetValueOrDefault(folderId) ?? folderId.ToString();
     }
 
@@ -143,15 +117,69 @@ internal sealed class DocumentTenant(DocumentClient client, TenantEndpoints.Tena
         };
     }
 
-    private static string Normalize(string path) => path.Trim().Trim('/');
+    /// <summary>The installation's retention classes (the same for every tenant), by name.</summary>
+    public async Task<IReadOnlyList<DocRetentionClass>> RetentionClassesAsync(CancellationToken ct) =>
+        classes ??= await client.GetAsync<List<DocRetentionClass>>("/api/v1/retention-classes", ct);
 
-    /// <summary>Exact paths first; letter case decides only when nothing matches exactly.</summary>
-    private static List<T> Match<T>(List<T> items, Func<T, string> path, string wanted)
+    /// <summary>A retention class by id or name (exact first, then ignoring case).</summary>
+    public async Task<DocRetentionClass> RetentionClassAsync(string nameOrId, CancellationToken ct)
     {
-        var exact = items.Where(p => path(p) == wanted).ToList();
-        return exact.Count > 0 ? exact : items.Where(p => string.Equals(path(p), wanted, StringComparison.OrdinalIgnoreCase)).ToList();
+        var all = await RetentionClassesAsync(ct);
+        var wanted = nameOrId.Trim();
+        var found = Guid.TryParse(wanted, out var id) ? all.Where(c => c.Id == id).ToList() : Match(all.ToList(), c => c.Name, wanted);
+        if (found.Count == 1) return found[0];
+        if (found.Count > 1) throw Ambiguous(wanted, "retention classes", found.Select(c => (c.Id, c.Name)));
+        var names = string.Join(", ", all.Select(c => c.Name));
+        throw new CommandException($"No retention class '{wanted}'" + (all.Count == 0 ? "." : $"; the classes are: {names} ('custos doc classes')."));
     }
 
-    private static CommandException Ambiguous(string wanted, string kind, IEnumerable<(Guid Id, string Label)> candidates) =>
-        new($"'{wanted}' names several {kind}; use the id: {string.Join("; ", candidates.Select(c => $"{c.Id} ({c.Label})"))}.");
+    /// <summary>
+    /// What a legal hold goes on: a folder (Folder/Sub or id) or a document (as <see cref="FindDocumentAsync"/> finds it).
+    /// An id that is no folder the caller sees is taken as a document's; a path that names both is refused with their ids.
+    /// </summary>
+    public async Task<(Guid? DocumentId, Guid? FolderId, string Label)> FolderOrDocumentAsync(string text, CancellationToken ct)
+    {
+        var all = await FoldersAsync(ct);
+        if (Guid.TryParse(text, out var id))
+        {
+            return all.FirstOrDefault(f => f.Id == id) is { } byId
+                ? (null, byId.Id, $"folder {await PathOfAsync(byId.Id, ct)}")
+                : (id, null, $"document {id}");
+        }
+        var wanted = Normalize(text);
+        var paths = new List<(DocFolder Folder, string Path)>();
+        foreach (var f in all) paths.Add((f, await PathOfAsync(f.Id, ct)));
+        var folders = Match(paths, p => p.Path, wanted);
+        if (folders.Count > 1) throw Ambiguous(wanted, "folders", folders.Select(x => (x.Folder.Id, x.Path)));
+        DocInfo? document = null;
+        try
+        {
+            document = await FindDocumentAsync(text, ct);
+        }
+        catch (CommandException e) when (e.Message.StartsWith("No document", StringComparison.Ordinal))
+        {
+            if (folders.Count == 0)
+                throw new CommandException($"No folder or document '{wanted}' that you can see (name a folder as Folder/Sub, a document as " +
+                                           "Folder/Sub/Name or by its name alone, or either by id).");
+        }
+        if (document is null) return (null, folders[0].Folder.Id, $"folder {folders[0].Path}");
+        if (folders.Count == 0) return (document.Id, null, $"document {await PathOfAsync(document.FolderId, ct)}/{document.Name}");
+        throw Ambiguous(wanted, "a folder and a document", [(folders[0].Folder.Id, $"folder {folders[0].Path}"), (document.Id, $"document {document.Name}")]);
+    }
+
+    /// <summary>A search (the query string as the API takes it, starting with '?').</summary>
+    public Task<DocSearchResult> SearchAsync(string query, CancellationToken ct) => client.GetAsync<DocSearchResult>($"{Api}/search{query}", ct);
+
+    /// <summary>
+    /// One document's tags and retention state, as the search reports them (by folder and name, which need no index).
+    /// Null when the search does not return it (the server then refuses the document itself as well).
+    /// </summary>
+    public async Task<DocSearchHit?> StateOfAsync(DocInfo document, Guid? label, CancellationToken ct)
+    {
+        var query = $"?folder={document.FolderId}&name={Uri.EscapeDataString(document.Name)}&limit=1000" + (label is { } l ? $"&label={l}" : "");
+        var found = await SearchAsync(query, ct);
+        return found.Hits.FirstOrDefault(h => h.Document.Id == document.Id);
+    }
+
+    private static string Normalize(string path) => path.Trim().Trim('/');
 }

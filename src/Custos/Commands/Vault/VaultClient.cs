@@ -1,9 +1,9 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Authentication;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Custos.Commands.Remote;
 
 namespace Custos.Commands.Vault;
 
@@ -92,65 +92,11 @@ internal sealed class VaultClient : IDisposable
         using (response) throw new CommandException(await ErrorOfAsync(response, ct));
     }
 
-    private async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken ct)
-    {
-        try
-        {
-            return await response.Content.ReadFromJsonAsync<T>(Json, ct)
-                   ?? throw new CommandException($"The server at {Server} answered with nothing.");
-        }
-        catch (JsonException)
-        {
-            throw new CommandException($"The server at {Server} answered with something other than the Custos API expects; check --server.");
-        }
-    }
+    private Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken ct) => RemoteProblems.ReadAsync<T>(response, Json, Server, ct);
 
-    private async Task<string> ErrorOfAsync(HttpResponseMessage response, CancellationToken ct)
-    {
-        var status = (int)response.StatusCode;
-        if (response.StatusCode == HttpStatusCode.Unauthorized)
-            return "The server did not accept the token: it is invalid, expired or revoked. Create a new one ('custos token create' or " +
-                   "your account page) and pass it with CUSTOS_TOKEN or --token-file.";
-        if (status is >= 300 and < 400)
-            return $"The server answered with a redirect to {response.Headers.Location}; check --server.";
-        string? title = null, detail = null, code = null;
-        try
-        {
-            using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
-            if (problem.RootElement.ValueKind == JsonValueKind.Object)
-            {
-                title = Text(problem.RootElement, "title");
-                detail = Text(problem.RootElement, "detail");
-                code = Text(problem.RootElement, "code");
-            }
-        }
-        catch (JsonException)
-        {
-            // Not a problem document (a proxy's page, say): the status line below says what can be said.
-        }
-        if (response.StatusCode == HttpStatusCode.Forbidden && detail is null && code is null)
-            return "The server refused: your user, or this token's scopes, may not do this.";
-        if (code == "auth.step_up_required")
-            return "This is in a sensitive tenant or folder: it needs a confirmation with your security key, which only the web interface can give.";
-        var message = (title, detail) switch
-        {
-            (null, null) => $"The server answered {status} {response.ReasonPhrase}.",
-            (null, _) => detail!,
-            // The generic titles ("Forbidden", "Bad request") say less than the detail that comes with them.
-            (_, not null) when title != detail => $"{title}: {detail}",
-            _ => title!,
-        };
-        return OneLine(message);
-    }
-
-    private static string? Text(JsonElement root, string name) =>
-        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } s ? s : null;
-
-    private static string OneLine(string text)
-    {
-        var line = string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-        return line.Length > 500 ? line[..500] + "…" : line;
-    }
+    private Task<string> ErrorOfAsync(HttpResponseMessage response, CancellationToken ct) => RemoteProblems.DescribeAsync(response, Server, new(
+        Forbidden: "The server refused: your user, or this token's scopes, may not do this.",
+        StepUp: "This is in a sensitive tenant or folder: it needs a confirmation with your security key, which only the web interface can give."), ct);
 
     public void Dispose() => http.Dispose();
 }

@@ -1,5 +1,6 @@
 using Custos.Core.Vault;
 using Custos.Web.Tenants;
+using static Custos.Commands.Remote.RemoteNames;
 
 namespace Custos.Commands.Vault;
 
@@ -16,25 +17,8 @@ internal sealed class VaultTenant(VaultClient client, TenantEndpoints.TenantDto 
     public string Api => $"/api/v1/tenants/{tenant.Id}/vault";
 
     /// <summary>The tenant named, or the only one the token reaches.</summary>
-    public static async Task<VaultTenant> OpenAsync(VaultClient client, string? nameOrId, CancellationToken ct)
-    {
-        var reachable = await client.GetAsync<List<TenantEndpoints.TenantDto>>("/api/v1/tenants", ct);
-        var names = string.Join(", ", reachable.Select(t => t.Name));
-        if (nameOrId is null)
-        {
-            return reachable.Count switch
-            {
-                1 => new VaultTenant(client, reachable[0]),
-                0 => throw new CommandException("The token's user reaches no tenant."),
-                _ => throw new VaultUsageException($"Choose the tenant with --tenant or CUSTOS_TENANT; reachable: {names}."),
-            };
-        }
-        var match = reachable.Where(t => t.Id.ToString() == nameOrId.ToLowerInvariant() || t.Name == nameOrId).ToList();
-        if (match.Count == 0) match = reachable.Where(t => string.Equals(t.Name, nameOrId, StringComparison.OrdinalIgnoreCase)).ToList();
-        return match.Count == 1
-            ? new VaultTenant(client, match[0])
-            : throw new CommandException($"No reachable tenant '{nameOrId}'" + (reachable.Count == 0 ? "." : $"; reachable: {names}."));
-    }
+    public static async Task<VaultTenant> OpenAsync(VaultClient client, string? nameOrId, CancellationToken ct) =>
+        new(client, await TenantAsync(c => client.GetAsync<List<TenantEndpoints.TenantDto>>("/api/v1/tenants", c), nameOrId, ct));
 
     public async Task<IReadOnlyList<FolderView>> FoldersAsync(CancellationToken ct) =>
         folders ??= await client.GetAsync<List<FolderView>>($"{Api}/folders", ct);
@@ -45,18 +29,7 @@ internal sealed class VaultTenant(VaultClient client, TenantEndpoints.TenantDto 
     /// <summary>"Parent/Child"; a folder whose parent the caller cannot see starts its own path.</summary>
     public async Task<string> PathOfAsync(Guid folderId, CancellationToken ct)
     {
-        if (folderPaths is null)
-        {
-            var byId = (await FoldersAsync(ct)).ToDictionary(f => f.Id);
-            folderPaths = [];
-            foreach (var folder in byId.Values)
-            {
-                var parts = new List<string>();
-                for (var f = folder; f is not null && parts.Count <= byId.Count; f = f.ParentId is { } p ? byId.GetValueOrDefault(p) : null)
-                    parts.Insert(0, f.Name);
-                folderPaths[folder.Id] = string.Join('/', parts);
-            }
-        }
+        folderPaths ??= FolderPaths(await FoldersAsync(ct), f => f.Id, f => f.ParentId, f => f.Name);
         return folderPaths.GetValueOrDefault(folderId) ?? folderId.ToString();
     }
 
@@ -70,12 +43,12 @@ internal sealed class VaultTenant(VaultClient client, TenantEndpoints.TenantDto 
         var wanted = Normalize(nameOrPath);
         var paths = new List<(FolderView Folder, string Path)>();
         foreach (var f in all) paths.Add((f, await PathOfAsync(f.Id, ct)));
-        var found = Match(paths, wanted);
+        var found = Match(paths, p => p.Path, wanted);
         return found.Count switch
         {
-            1 => found[0].Item,
+            1 => found[0].Folder,
             0 => throw new CommandException($"No folder '{wanted}' that you can see (name it as Folder/Sub or by id)."),
-            _ => throw Ambiguous(wanted, "folders", found.Select(x => (x.Item.Id, x.Path))),
+            _ => throw Ambiguous(wanted, "folders", found.Select(x => (x.Folder.Id, x.Path))),
         };
     }
 
@@ -91,14 +64,14 @@ internal sealed class VaultTenant(VaultClient client, TenantEndpoints.TenantDto 
         var wanted = Normalize(nameOrPath);
         var paths = new List<(EntryView Entry, string Path)>();
         foreach (var e in all) paths.Add((e, await PathOfAsync(e, ct)));
-        var found = Match(paths, wanted);
+        var found = Match(paths, p => p.Path, wanted);
         // A title alone is enough when it is unique in the vault.
-        if (found.Count == 0) found = paths.Where(p => p.Entry.Title == wanted).Select(p => (p.Entry, p.Path)).ToList();
+        if (found.Count == 0) found = paths.Where(p => p.Entry.Title == wanted).ToList();
         return found.Count switch
         {
-            1 => found[0].Item,
+            1 => found[0].Entry,
             0 => throw new CommandException($"No entry '{wanted}' that you can see (name it as Folder/Sub/Title or by id)."),
-            _ => throw Ambiguous(wanted, "entries", found.Select(x => (x.Item.Id, x.Path))),
+            _ => throw Ambiguous(wanted, "entries", found.Select(x => (x.Entry.Id, x.Path))),
         };
     }
 
@@ -127,14 +100,4 @@ internal sealed class VaultTenant(VaultClient client, TenantEndpoints.TenantDto 
     }
 
     private static string Normalize(string path) => path.Trim().Trim('/');
-
-    /// <summary>Exact paths first; letter case decides only when nothing matches exactly.</summary>
-    private static List<(T Item, string Path)> Match<T>(List<(T Item, string Path)> paths, string wanted)
-    {
-        var exact = paths.Where(p => p.Path == wanted).ToList();
-        return exact.Count > 0 ? exact : paths.Where(p => string.Equals(p.Path, wanted, StringComparison.OrdinalIgnoreCase)).ToList();
-    }
-
-    private static CommandException Ambiguous(string wanted, string kind, IEnumerable<(Guid Id, string Label)> candidates) =>
-        new($"'{wanted}' names several {kind}; use the id: {string.Join("; ", candidates.Select(c => $"{c.Id} ({c.Label})"))}.");
 }

@@ -31,7 +31,7 @@ internal static class DocumentApi
     {
         "document.not_found" => 404,
         "document.forbidden" => 403,
-        "document.locked" or "document.not_checked_out" or "document.already_checked_out" or "document.conflict" or "document.name_taken" => 409,
+        "document.locked" or "document.restricted" or "document.not_checked_out" or "document.already_checked_out" or "document.conflict" or "document.name_taken" => 409,
         "document.integrity" => 500,
         _ => 400,
     };

@@ -266,6 +266,36 @@
       input.value = '';
     });
 
+    // A chosen folder: every file with its path below it, subfolders created (or found) on the way, one at a time.
+    var folderInput = byId('document-folder-files');
+    if (folderInput) folderInput.addEventListener('change', function () {
+      var chosen = Array.prototype.slice.call(folderInput.files || []);
+      folderInput.value = '';
+      if (chosen.length === 0) return;
+      start(function (jobs) {
+        var known = {};
+        var folderOf = function (parts) {
+          var key = parts.join('/');
+          if (parts.length === 0) return Promise.resolve(folder);
+          if (!known[key]) {
+            known[key] = folderOf(parts.slice(0, -1)).then(function (parent) { return ensureFolder(parts[parts.length - 1], parent); });
+          }
+          return known[key];
+        };
+        return chosen.reduce(function (chain, file) {
+          return chain.then(function () {
+            var path = (file.webkitRelativePath || file.name).split('/');
+            return folderOf(path.slice(0, -1)).then(function (id) {
+              jobs.push(job(file, id, path.join('/')));
+            }, function (e) {
+              totals.failed++;
+              row(path.join('/')).fail(format(texts.folder, [e.message]));
+            });
+          });
+        }, Promise.resolve());
+      });
+    });
+
     drop.addEventListener('dragover', function (e) {
       e.preventDefault();
       if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy';

@@ -262,6 +262,81 @@ public sealed class LocalBlobStoreTests : IDisposable
         Assert.Equal(ownerOnlyDirectory, File.GetUnixFileMode(store.Root));
     }
 
+    [Fact]
+    public async Task CreateUniqueAsync_SameContentTwice_TwoBlobsUnderRandomAddresses()
+    {
+        var content = Content(seed: 20, 300_000);
+
+        var first = await StoreUnique(content);
+        var second = await StoreUnique(content);
+
+        Assert.NotEqual(first.Address, second.Address);
+        Assert.NotEqual(Convert.ToHexStringLower(SHA256.HashData(content)), first.Address);
+        Assert.True(LocalBlobStore.IsAddress(first.Address) && LocalBlobStore.IsAddress(second.Address));
+        Assert.Equal(content.Length, first.Length);
+        Assert.Equal(content, await Read(first.Address));
+        Assert.Equal(content, await Read(second.Address));
+        Assert.Equal(2, (await List()).Count);
+        Assert.Empty(Directory.GetFiles(store.TempDirectory));
+    }
+
+    [Fact]
+    public async Task CreateUniqueAsync_ManySmallBlobs_ShareFanOutDirectories()
+    {
+        var infos = new List<BlobInfo>();
+        for (var i = 0; i < 50; i++) infos.Add(await StoreUnique(Content(seed: 30 + i, 100)));
+
+        // One fan-out directory (created and fsynced once) for a run of up to BlobsPerFanOut blobs, not one each.
+        Assert.True(infos.Select(b => b.Address[..4]).Distinct().Count() <= 2);
+        Assert.Equal(infos.Select(b => b.Address).Order(), (await List()).Select(b => b.Address).Order());
+    }
+
+    [Fact]
+    public async Task CreateUniqueAsync_LargerThanSeveralWriteBackWindows_CommitsExactlyWhatWasWritten()
+    {
+        // Crosses the write-back window (the kernel is asked to start writing back) more than twice, in odd chunks.
+        var length = (int)(2 * LocalBlobStore.WriteBackWindow + 12_345);
+        var chunk = Content(seed: 40, 1_000_003);
+        using var expected = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        BlobInfo info;
+        await using (var writer = await store.CreateUniqueAsync())
+        {
+            for (var written = 0; written < length;)
+            {
+                var n = Math.Min(chunk.Length, length - written);
+                await writer.Stream.WriteAsync(chunk.AsMemory(0, n));
+                expected.AppendData(chunk, 0, n);
+                written += n;
+            }
+            info = await writer.CommitAsync();
+        }
+
+        Assert.Equal(length, info.Length);
+        await using var read = await store.OpenReadAsync(info.Address);
+        Assert.Equal(expected.GetHashAndReset(), await SHA256.HashDataAsync(read!));
+        Assert.Empty(Directory.GetFiles(store.TempDirectory));
+    }
+
+    [Fact]
+    public async Task CreateUniqueAsync_DisposedWithoutCommit_LeavesNothing()
+    {
+        await using (var writer = await store.CreateUniqueAsync())
+        {
+            await writer.Stream.WriteAsync(Content(seed: 50, 100_000));
+            await writer.Stream.FlushAsync();
+        }
+
+        Assert.Empty(Directory.GetFiles(store.TempDirectory));
+        Assert.Empty(await List());
+    }
+
+    private async Task<BlobInfo> StoreUnique(byte[] content)
+    {
+        await using var writer = await store.CreateUniqueAsync();
+        await writer.Stream.WriteAsync(content);
+        return await writer.CommitAsync();
+    }
+
     private static byte[] Content(int seed, int length)
     {
         var bytes = new byte[length];

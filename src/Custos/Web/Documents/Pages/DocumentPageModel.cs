@@ -62,7 +62,8 @@ public sealed record PageMessage(string Key, string? Argument, bool IsError)
     public static readonly HashSet<string> KnownCodes =
     [
         "document.not_found", "document.forbidden", "document.locked", "document.not_checked_out", "document.already_checked_out",
-        "document.conflict", "document.integrity", "document.name_taken", "document.invalid",
+        "document.conflict", "document.integrity", "document.name_taken", "document.invalid", "document.retained", "document.held",
+        "document.restricted",
     ];
 
     public static PageMessage From(Error error) =>
@@ -89,6 +90,8 @@ public static class DocumentFormat
     }
 
     public static string Bytes(long bytes) => bytes.ToString("N0", CultureInfo.CurrentCulture);
+
+    public static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     public static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC";
 }
