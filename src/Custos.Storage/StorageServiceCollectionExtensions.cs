@@ -17,6 +17,7 @@ public static class StorageServiceCollectionExtensions
         {
             case DatabaseProvider.Sqlite:
                 options.UseSqlite(settings.ConnectionString, o => o.MigrationsAssembly("Custos.Storage.Sqlite"));
+                options.AddInterceptors(SqliteBusyTimeout.Instance);
                 break;
             case DatabaseProvider.PostgreSql:
                 options.UseNpgsql(settings.ConnectionString, o => o.MigrationsAssembly("Custos.Storage.Postgres"));

@@ -23,8 +23,8 @@ public sealed class DocumentIndexer(IDbContextFactory<CustosDbContext> dbFactory
         try { poked.Release(); } catch (SemaphoreFullException) { /* already awake */ }
     }
 
-    /// <summary>Waits until <see cref="Poke"/> or the timeout.</summary>
-    public Task WaitForWorkAsync(TimeSpan timeout, CancellationToken ct) => poked.WaitAsync(timeout, ct);
+    /// <summary>Waits until <see cref="Poke"/> (true) or the timeout (false).</summary>
+    public Task<bool> WaitForWorkAsync(TimeSpan timeout, CancellationToken ct) => poked.WaitAsync(timeout, ct);
 
     /// <summary>Indexes every document not yet indexed; returns how many were indexed.</summary>
     public async Task<int> IndexPendingAsync(CancellationToken ct = default)
@@ -39,9 +39,7 @@ public sealed class DocumentIndexer(IDbContextFactory<CustosDbContext> dbFactory
                 await using (var db = await dbFactory.CreateDbContextAsync(ct))
                     batch = await db.Documents.AsNoTracking().Where(d => d.IndexedVersion != d.CurrentVersion)
                         .OrderBy(d => d.ModifiedAt).Select(d => d.Id).Take(50).ToListAsync(ct);
-                var done = 0;
-                foreach (var id in batch)
-                    if (await IndexAsync(id, ct)) done++;
+                var done = await IndexBatchAsync(batch, ct);
                 total += done;
                 // Nothing moved (every one changed meanwhile or failed): leave the rest to the next pass.
                 if (batch.Count < 50 || done == 0) return total;
@@ -53,28 +51,40 @@ public sealed class DocumentIndexer(IDbContextFactory<CustosDbContext> dbFactory
         }
     }
 
-    private async Task<bool> IndexAsync(Guid id, CancellationToken ct)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var document = await db.Documents.AsNoTracking().SingleOrDefaultAsync(d => d.Id == id, ct);
-        if (document is null || document.IndexedVersion == document.CurrentVersion) return false;
-        var version = await db.DocumentVersions.AsNoTracking().SingleOrDefaultAsync(v => v.DocumentId == id && v.Number == document.CurrentVersion, ct);
-        if (version is null) return false;
-        var tags = await db.DocumentTags.AsNoTracking().Where(t => t.DocumentId == id).OrderBy(t => t.Tag).Select(t => t.Tag).ToListAsync(ct);
-        var text = await ExtractAsync(version, document.Name, ct);
+    private sealed record Extracted(Document Document, int Version, IReadOnlyList<string> Tags, string? Text);
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await DocumentSearchIndex.WriteAsync(db, id, document.TenantId, document.Name, tags, text, ct);
-        // Only if nothing changed since it was read: a new version or new tags bumped the row version.
-        var marked = await db.Documents.Where(d => d.Id == id && d.RowVersion == document.RowVersion && d.CurrentVersion == version.Number)
-            .ExecuteUpdateAsync(s => s.SetProperty(d => d.IndexedVersion, version.Number), ct);
-        if (marked != 1)
+    /// <summary>
+    /// Extracts the batch's texts one by one (no transaction open meanwhile), then writes them in one transaction: one
+    /// commit (one fsync) for up to 50 documents, so indexing does not compete with uploads for every document.
+    /// </summary>
+    private async Task<int> IndexBatchAsync(IReadOnlyList<Guid> ids, CancellationToken ct)
+    {
+        var extracted = new List<Extracted>(ids.Count);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        foreach (var id in ids)
         {
-            await tx.RollbackAsync(ct);
-            return false;
+            var document = await db.Documents.AsNoTracking().SingleOrDefaultAsync(d => d.Id == id, ct);
+            if (document is null || document.IndexedVersion == document.CurrentVersion) continue;
+            var version = await db.DocumentVersions.AsNoTracking().SingleOrDefaultAsync(v => v.DocumentId == id && v.Number == document.CurrentVersion, ct);
+            if (version is null) continue;
+            var tags = await db.DocumentTags.AsNoTracking().Where(t => t.DocumentId == id).OrderBy(t => t.Tag).Select(t => t.Tag).ToListAsync(ct);
+            extracted.Add(new Extracted(document, version.Number, tags, await ExtractAsync(version, document.Name, ct)));
+        }
+        if (extracted.Count == 0) return 0;
+
+        var done = 0;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        foreach (var (document, number, tags, text) in extracted)
+        {
+            // Only if nothing changed since it was read: a new version or new tags bumped the row version.
+            var marked = await db.Documents.Where(d => d.Id == document.Id && d.RowVersion == document.RowVersion && d.CurrentVersion == number)
+                .ExecuteUpdateAsync(s => s.SetProperty(d => d.IndexedVersion, number), ct);
+            if (marked != 1) continue;
+            await DocumentSearchIndex.WriteAsync(db, document.Id, document.TenantId, document.Name, tags, text, ct);
+            done++;
         }
         await tx.CommitAsync(ct);
-        return true;
+        return done;
     }
 
     private async Task<string?> ExtractAsync(DocumentVersion version, string name, CancellationToken ct)

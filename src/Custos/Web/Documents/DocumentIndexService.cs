@@ -9,6 +9,7 @@ namespace Custos.Web.Documents;
 public sealed class DocumentIndexService(DocumentIndexer indexer, ILogger<DocumentIndexService> log) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(500);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -19,7 +20,8 @@ public sealed class DocumentIndexService(DocumentIndexer indexer, ILogger<Docume
             {
                 var indexed = await indexer.IndexPendingAsync(stoppingToken);
                 if (indexed > 0) log.LogDebug("Search index: {Count} documents indexed.", indexed);
-                await indexer.WaitForWorkAsync(Interval, stoppingToken);
+                // Woken, it lets a moment pass: uploads arriving together are then indexed in one transaction.
+                if (await indexer.WaitForWorkAsync(Interval, stoppingToken)) await Task.Delay(Settle, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
