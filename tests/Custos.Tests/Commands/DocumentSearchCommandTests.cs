@@ -29,6 +29,8 @@ public sealed class DocumentSearchCommandTests
         var today = DateOnly.FromDateTime(cli.Setup.Server.Now.UtcDateTime);
         await cli.OkAsync("carol", "label", "Kunden/Schmidt.txt", "--class", "GoBD 10 years");
         await cli.OkAsync("dave", "tag", "Kunden/Schmidt.txt", "kunde", "akte");
+        // New tags put the document back on the indexer's list; the background indexer may not have caught up yet.
+        await IndexedAsync(cli);
 
         var words = await cli.OkAsync("erin", "search", "hans", "SCHMIDT");
         var inFolder = await cli.OkAsync("erin", "search", "schmidt", "--folder", "Kunden/2025");
