@@ -24,11 +24,7 @@ public sealed class DocumentRetention(IDbContextFactory<CustosDbContext> dbFacto
         var folderNames = await db.DocumentFolders.AsNoTracking().Where(f => f.TenantId == tenant).ToDictionaryAsync(f => f.Id, f => f.Name, ct);
         var tags = await db.DocumentTags.AsNoTracking().Where(t => t.DocumentId == documentId).OrderBy(t => t.Tag).Select(t => t.Tag).ToListAsync(ct);
         var today = RetentionGuards.Today(time);
-        var state = document.RestrictionId is not null ? RetentionStates.Restricted
-            : holds.Count > 0 ? RetentionStates.Held
-            : document.ReviewDue ? RetentionStates.Review
-            : document.RetainUntil is null ? RetentionStates.None
-            : document.RetainUntil > today ? RetentionStates.Running : RetentionStates.Expired;
+        var state = RetentionStates.Of(document, holds.Count > 0, today);
         return new DocumentRetentionState(documentId, document.RetentionClassId, cls?.Name, document.DocumentDate, document.RetainUntil, state,
             holds.Select(h => HoldView.Of(h, h.DocumentId is not null ? document.Name : folderNames.GetValueOrDefault(h.FolderId!.Value))).ToList(),
             tags, document.RestrictionId is not null);

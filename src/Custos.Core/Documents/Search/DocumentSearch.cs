@@ -128,12 +128,7 @@ public sealed class DocumentSearch(IDbContextFactory<CustosDbContext> dbFactory,
                 if (row.RetentionClassId is { } c) return c;
             return null;
         }
-        string State(Document d) =>
-            d.RestrictionId is not null ? RetentionStates.Restricted
-            : heldDocuments.Contains(d.Id) || heldFolders.Contains(d.FolderId) ? RetentionStates.Held
-            : d.ReviewDue ? RetentionStates.Review
-            : d.RetainUntil is null ? RetentionStates.None
-            : d.RetainUntil > today ? RetentionStates.Running : RetentionStates.Expired;
+        string State(Document d) => RetentionStates.Of(d, heldDocuments.Contains(d.Id) || heldFolders.Contains(d.FolderId), today);
 
         var hits = rows.Select(r => new SearchHit(DocumentViewing.View(r.d, r.v, access.OnDocument(r.d), caller.User), Path(r.d.FolderId),
             tags[r.d.Id].Order(StringComparer.Ordinal).ToList(), EffectiveClass(r.d) is { } c ? classes.GetValueOrDefault(c) : null,

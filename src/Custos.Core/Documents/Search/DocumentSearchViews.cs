@@ -36,4 +36,12 @@ public static class RetentionStates
     public const string Restricted = "restricted";
 
     public static readonly IReadOnlyList<string> All = [None, Running, Expired, Review, Held, Restricted];
+
+    /// <summary>The state a document is in: restriction outranks a hold, a hold a review, a review the retention dates.</summary>
+    public static string Of(Document d, bool held, DateOnly today) =>
+        d.RestrictionId is not null ? Restricted
+        : held ? Held
+        : d.ReviewDue ? Review
+        : d.RetainUntil is null ? None
+        : d.RetainUntil > today ? Running : Expired;
 }
