@@ -12,7 +12,7 @@ namespace Custos.Core.Documents;
 /// removed is unreadable already and left to <see cref="BlobJanitor"/>. Refused, for administrators too, while a
 /// retention runs (WORM) or a legal hold covers the document or a folder above it, and while someone else has it checked out.
 /// </summary>
-public sealed class DocumentDeletion(IDbContextFactory<CustosDbContext> dbFactory, AuditLog audit, IBlobStore blobs, TimeProvider time)
+public sealed class DocumentDeletion(IDbContextFactory<CustosDbContext> dbFactory, DocumentAccessCache accessCache, AuditLog audit, IBlobStore blobs, TimeProvider time)
 {
     /// <summary>Who deletes, for the audit event; <paramref name="MayHoldLock"/> is the one user whose own check-out does not stand in the way.</summary>
     internal sealed record Deleter(string Actor, string? ClientAddress, string Action, string Trigger, UserId? MayHoldLock);
@@ -21,7 +21,7 @@ public sealed class DocumentDeletion(IDbContextFactory<CustosDbContext> dbFactor
     public async Task<Result<DeletionView>> DeleteAsync(TenantId tenant, Guid documentId, DocumentCaller caller, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var admitted = await DocumentGate.AdmitAsync(db, audit, tenant, documentId, caller, DocumentRights.Manage, "document.delete", ct);
+        var admitted = await DocumentGate.AdmitAsync(db, audit, accessCache, tenant, documentId, caller, DocumentRights.Manage, "document.delete", ct);
         if (!admitted.Succeeded) return admitted.Error!;
         var deleted = await ShredAsync(db, admitted.Value!.Document,
             new Deleter(caller.Actor.Name, caller.Actor.ClientAddress, "document.delete", caller.Client, caller.User), ct);

@@ -21,10 +21,12 @@ public sealed class DocumentDownloads : IAsyncDisposable
     private readonly IDbContextFactory<CustosDbContext> dbFactory;
     private readonly DocumentContent content;
     private readonly AuditLog audit;
+    private readonly DocumentAccessCache accessCache;
     private readonly GroupCommit<AuditEntry, bool> records;
 
-    public DocumentDownloads(IDbContextFactory<CustosDbContext> dbFactory, DocumentContent content, AuditLog audit)
+    public DocumentDownloads(IDbContextFactory<CustosDbContext> dbFactory, DocumentContent content, AuditLog audit, DocumentAccessCache accessCache)
     {
+        this.accessCache = accessCache;
         this.dbFactory = dbFactory;
         this.content = content;
         this.audit = audit;
@@ -60,7 +62,7 @@ public sealed class DocumentDownloads : IAsyncDisposable
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         // One connection for the whole request, not one per query.
         await using var held = await HeldConnection.OpenAsync(db, ct);
-        var admitted = await DocumentGate.AdmitAsync(db, audit, tenant, documentId, caller, DocumentRights.Read, "document.download", ct);
+        var admitted = await DocumentGate.AdmitAsync(db, audit, accessCache, tenant, documentId, caller, DocumentRights.Read, "document.download", ct);
         if (!admitted.Succeeded) return admitted.Error!;
         var document = admitted.Value!.Document;
         var number = versionNumber ?? document.CurrentVersion;

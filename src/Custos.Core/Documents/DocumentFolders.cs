@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Custos.Core.Documents;
 
 /// <summary>The folder tree of a tenant's documents. A subfolder belongs to its parent's project.</summary>
-public sealed class DocumentFolders(IDbContextFactory<CustosDbContext> dbFactory, AuditLog audit, TimeProvider time)
+public sealed class DocumentFolders(IDbContextFactory<CustosDbContext> dbFactory, DocumentAccessCache accessCache, AuditLog audit, TimeProvider time)
 {
     private const string PostgresProvider = "Npgsql.EntityFrameworkCore.PostgreSQL";
 
@@ -16,7 +16,7 @@ public sealed class DocumentFolders(IDbContextFactory<CustosDbContext> dbFactory
         var checkedName = DocumentNames.Validate(name);
         if (!checkedName.Succeeded) return checkedName.Error!;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var access = await DocumentAccess.LoadAsync(db, caller.User, tenant, ct);
+        var access = await accessCache.GetAsync(db, caller, tenant, ct);
         var target = parentId is { } parentFolder ? DocumentAudit.FolderTarget(parentFolder)
             : projectId is { } project ? $"project:{project}" : $"tenant:{tenant}";
         // Out of reach answers like missing, and is recorded like any refusal.
@@ -56,7 +56,7 @@ public sealed class DocumentFolders(IDbContextFactory<CustosDbContext> dbFactory
     public async Task<Result<IReadOnlyList<FolderView>>> ListAsync(TenantId tenant, DocumentCaller caller, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var access = await DocumentAccess.LoadAsync(db, caller.User, tenant, ct);
+        var access = await accessCache.GetAsync(db, caller, tenant, ct);
         if (!access.CanSeeTenant) return DocumentErrors.NotFound;
         var folders = await db.DocumentFolders.AsNoTracking().Where(f => f.TenantId == tenant).OrderBy(f => f.Name).ToListAsync(ct);
         return folders.Where(f => access.On(f.ProjectId) != DocumentRights.None)

@@ -14,12 +14,12 @@ internal static class DocumentGate
 {
     public sealed record Admitted(Document Document, DocumentRights Rights);
 
-    public static async Task<Result<Admitted>> AdmitAsync(CustosDbContext db, AuditLog audit, TenantId tenant, Guid documentId, DocumentCaller caller,
+    public static async Task<Result<Admitted>> AdmitAsync(CustosDbContext db, AuditLog audit, DocumentAccessCache accessCache, TenantId tenant, Guid documentId, DocumentCaller caller,
         DocumentRights needed, string action, CancellationToken ct, bool tracked = false, bool evenRestricted = false)
     {
         var query = db.Documents.Where(d => d.Id == documentId && d.TenantId == tenant);
         var document = await (tracked ? query : query.AsNoTracking()).SingleOrDefaultAsync(ct);
-        var access = await DocumentAccess.LoadAsync(db, caller.User, tenant, ct);
+        var access = await accessCache.GetAsync(db, caller, tenant, ct);
         // evenRestricted: releasing a hold must stay possible for a manager outside the restriction's group, or the document is kept for ever.
         var rights = document is null ? DocumentRights.None : evenRestricted ? access.On(document.ProjectId) : access.OnDocument(document);
         var target = DocumentAudit.DocumentTarget(documentId);

@@ -6,12 +6,12 @@ using Microsoft.EntityFrameworkCore;
 namespace Custos.Core.Documents;
 
 /// <summary>Listing documents and showing one with its versions (Read).</summary>
-public sealed class DocumentLibrary(IDbContextFactory<CustosDbContext> dbFactory, AuditLog audit)
+public sealed class DocumentLibrary(IDbContextFactory<CustosDbContext> dbFactory, DocumentAccessCache accessCache, AuditLog audit)
 {
     public async Task<Result<IReadOnlyList<DocumentView>>> ListAsync(TenantId tenant, Guid folderId, DocumentCaller caller, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var access = await DocumentAccess.LoadAsync(db, caller.User, tenant, ct);
+        var access = await accessCache.GetAsync(db, caller, tenant, ct);
         var folder = await db.DocumentFolders.AsNoTracking().SingleOrDefaultAsync(f => f.Id == folderId && f.TenantId == tenant, ct);
         if (folder is null || access.On(folder.ProjectId) is var rights && rights == DocumentRights.None)
             return await DocumentAudit.DenyAsync(audit, db, caller, "document.list", tenant, DocumentAudit.FolderTarget(folderId), DocumentErrors.NotFound, ct);
@@ -26,7 +26,7 @@ public sealed class DocumentLibrary(IDbContextFactory<CustosDbContext> dbFactory
     public async Task<Result<DocumentView>> GetAsync(TenantId tenant, Guid documentId, DocumentCaller caller, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var admitted = await DocumentGate.AdmitAsync(db, audit, tenant, documentId, caller, DocumentRights.Read, "document.view", ct);
+        var admitted = await DocumentGate.AdmitAsync(db, audit, accessCache, tenant, documentId, caller, DocumentRights.Read, "document.view", ct);
         if (!admitted.Succeeded) return admitted.Error!;
         var versions = await db.DocumentVersions.AsNoTracking().Where(v => v.DocumentId == documentId && v.TenantId == tenant)
             .OrderByDescending(v => v.Number).ToListAsync(ct);

@@ -10,12 +10,12 @@ namespace Custos.Core.Documents;
 /// document exactly one wins. Others can still read the current version. Breaking someone's lock needs Manage or the
 /// administrator role, and tells the holder.
 /// </summary>
-public sealed class DocumentLocks(IDbContextFactory<CustosDbContext> dbFactory, AuditLog audit, TimeProvider time)
+public sealed class DocumentLocks(IDbContextFactory<CustosDbContext> dbFactory, DocumentAccessCache accessCache, AuditLog audit, TimeProvider time)
 {
     public async Task<Result<LockView>> CheckOutAsync(TenantId tenant, Guid documentId, DocumentCaller caller, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var admitted = await DocumentGate.AdmitAsync(db, audit, tenant, documentId, caller, DocumentRights.Write, "document.checkout", ct);
+        var admitted = await DocumentGate.AdmitAsync(db, audit, accessCache, tenant, documentId, caller, DocumentRights.Write, "document.checkout", ct);
         if (!admitted.Succeeded) return admitted.Error!;
         var now = time.StoredNow();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -38,7 +38,7 @@ public sealed class DocumentLocks(IDbContextFactory<CustosDbContext> dbFactory, 
     public async Task<Result<bool>> CancelAsync(TenantId tenant, Guid documentId, DocumentCaller caller, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var admitted = await DocumentGate.AdmitAsync(db, audit, tenant, documentId, caller, DocumentRights.Write, "document.checkout_cancel", ct);
+        var admitted = await DocumentGate.AdmitAsync(db, audit, accessCache, tenant, documentId, caller, DocumentRights.Write, "document.checkout_cancel", ct);
         if (!admitted.Succeeded) return admitted.Error!;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         if (await ReleaseAsync(db, tenant, documentId, caller.User, ct) != 1)
@@ -58,7 +58,7 @@ public sealed class DocumentLocks(IDbContextFactory<CustosDbContext> dbFactory, 
         if (reason is { Length: > 500 }) return DocumentErrors.Invalid("A reason has at most 500 characters.");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var needed = caller.IsAdministrator ? DocumentRights.Read : DocumentRights.Manage;
-        var admitted = await DocumentGate.AdmitAsync(db, audit, tenant, documentId, caller, needed, "document.lock_break", ct);
+        var admitted = await DocumentGate.AdmitAsync(db, audit, accessCache, tenant, documentId, caller, needed, "document.lock_break", ct);
         if (!admitted.Succeeded) return admitted.Error!;
         var document = admitted.Value!.Document;
         if (document.LockedBy is not { } holder) return DocumentErrors.NotCheckedOut;

@@ -10,13 +10,13 @@ namespace Custos.Core.Documents;
 /// running retention is never shortened: a label or date that would end it earlier is refused with the date it ends; a
 /// folder default that would, leaves the running end as it is.
 /// </summary>
-public sealed class DocumentRetention(IDbContextFactory<CustosDbContext> dbFactory, AuditLog audit, TimeProvider time)
+public sealed class DocumentRetention(IDbContextFactory<CustosDbContext> dbFactory, DocumentAccessCache accessCache, AuditLog audit, TimeProvider time)
 {
     /// <summary>The retention state of a document (Read), with the legal holds that cover it and its tags.</summary>
     public async Task<Result<DocumentRetentionState>> StateAsync(TenantId tenant, Guid documentId, DocumentCaller caller, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var admitted = await DocumentGate.AdmitAsync(db, audit, tenant, documentId, caller, DocumentRights.Read, "document.view", ct);
+        var admitted = await DocumentGate.AdmitAsync(db, audit, accessCache, tenant, documentId, caller, DocumentRights.Read, "document.view", ct);
         if (!admitted.Succeeded) return admitted.Error!;
         var document = admitted.Value!.Document;
         var cls = await RetentionRules.EffectiveClassAsync(db, document.FolderId, document.RetentionClassId, ct);
@@ -39,7 +39,7 @@ public sealed class DocumentRetention(IDbContextFactory<CustosDbContext> dbFacto
         if (documentDate is { } given && (given.Year < 1900 || given > today.AddYears(1)))
             return DocumentErrors.Invalid("A document date lies between 1900 and a year from today.");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var admitted = await DocumentGate.AdmitAsync(db, audit, tenant, documentId, caller, DocumentRights.Manage, "document.label", ct);
+        var admitted = await DocumentGate.AdmitAsync(db, audit, accessCache, tenant, documentId, caller, DocumentRights.Manage, "document.label", ct);
         if (!admitted.Succeeded) return admitted.Error!;
         RetentionClass? label = null;
         if (classId is { } id && (label = await db.RetentionClasses.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, ct)) is null)
@@ -78,7 +78,7 @@ public sealed class DocumentRetention(IDbContextFactory<CustosDbContext> dbFacto
         CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var admitted = await FolderGate.AdmitAsync(db, audit, tenant, folderId, caller, DocumentRights.Manage, "document.folder_retention", ct);
+        var admitted = await FolderGate.AdmitAsync(db, audit, accessCache, tenant, folderId, caller, DocumentRights.Manage, "document.folder_retention", ct);
         if (!admitted.Succeeded) return admitted.Error!;
         RetentionClass? cls = null;
         if (classId is { } id && (cls = await db.RetentionClasses.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, ct)) is null)

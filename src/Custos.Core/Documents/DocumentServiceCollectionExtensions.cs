@@ -9,6 +9,7 @@ public static class DocumentServiceCollectionExtensions
     public static IServiceCollection AddDocuments(this IServiceCollection services, IBlobStore blobs) =>
         services.AddSingleton(blobs)
             .AddSingleton<DocumentContent>()
+            .AddSingleton<DocumentAccessCache>()
             .AddSingleton<DocumentFolders>()
             .AddSingleton<DocumentLibrary>()
             .AddSingleton<DocumentUploads>()

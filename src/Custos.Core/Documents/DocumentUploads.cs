@@ -23,9 +23,12 @@ public sealed class DocumentUploads : IAsyncDisposable
     private readonly TimeProvider time;
     private readonly GroupCommit<NewDocument, bool> newDocuments;
     private readonly DocumentIndexer indexer;
+    private readonly DocumentAccessCache accessCache;
 
-    public DocumentUploads(IDbContextFactory<CustosDbContext> dbFactory, DocumentContent content, AuditLog audit, TimeProvider time, DocumentIndexer indexer)
+    public DocumentUploads(IDbContextFactory<CustosDbContext> dbFactory, DocumentContent content, AuditLog audit, TimeProvider time, DocumentIndexer indexer,
+        DocumentAccessCache accessCache)
     {
+        this.accessCache = accessCache;
         this.indexer = indexer;
         this.dbFactory = dbFactory;
         this.content = content;
@@ -47,7 +50,7 @@ public sealed class DocumentUploads : IAsyncDisposable
         // One connection for the whole upload, not one per query (on SQLite each open also re-applies its pragmas).
         await using var held = await HeldConnection.OpenAsync(db, ct);
         var folder = await db.DocumentFolders.AsNoTracking().SingleOrDefaultAsync(f => f.Id == folderId && f.TenantId == tenant, ct);
-        var access = await DocumentAccess.LoadAsync(db, caller.User, tenant, ct);
+        var access = await accessCache.GetAsync(db, caller, tenant, ct);
         var rights = folder is null ? DocumentRights.None : access.On(folder.ProjectId);
         var target = DocumentAudit.FolderTarget(folderId);
         if (rights == DocumentRights.None) return await DocumentAudit.DenyAsync(audit, db, caller, "document.upload", tenant, target, DocumentErrors.NotFound, ct);
@@ -135,7 +138,7 @@ public sealed class DocumentUploads : IAsyncDisposable
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         // One connection for the whole upload, not one per query (on SQLite each open also re-applies its pragmas).
         await using var held = await HeldConnection.OpenAsync(db, ct);
-        var admitted = await DocumentGate.AdmitAsync(db, audit, tenant, documentId, caller, DocumentRights.Write, "document.checkin", ct);
+        var admitted = await DocumentGate.AdmitAsync(db, audit, accessCache, tenant, documentId, caller, DocumentRights.Write, "document.checkin", ct);
         if (!admitted.Succeeded) return admitted.Error!;
         var (document, rights) = admitted.Value!;
         if (document.LockedBy != caller.User)

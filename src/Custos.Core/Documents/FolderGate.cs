@@ -13,11 +13,11 @@ internal static class FolderGate
 {
     public sealed record Admitted(DocumentFolder Folder, DocumentRights Rights);
 
-    public static async Task<Result<Admitted>> AdmitAsync(CustosDbContext db, AuditLog audit, TenantId tenant, Guid folderId, DocumentCaller caller,
+    public static async Task<Result<Admitted>> AdmitAsync(CustosDbContext db, AuditLog audit, DocumentAccessCache accessCache, TenantId tenant, Guid folderId, DocumentCaller caller,
         DocumentRights needed, string action, CancellationToken ct)
     {
         var folder = await db.DocumentFolders.AsNoTracking().SingleOrDefaultAsync(f => f.Id == folderId && f.TenantId == tenant, ct);
-        var access = await DocumentAccess.LoadAsync(db, caller.User, tenant, ct);
+        var access = await accessCache.GetAsync(db, caller, tenant, ct);
         var rights = folder is null ? DocumentRights.None : access.On(folder.ProjectId);
         var target = DocumentAudit.FolderTarget(folderId);
         if (rights == DocumentRights.None) return await DocumentAudit.DenyAsync(audit, db, caller, action, tenant, target, DocumentErrors.NotFound, ct);

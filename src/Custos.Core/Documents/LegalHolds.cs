@@ -10,7 +10,7 @@ namespace Custos.Core.Documents;
 /// deletion (by users and by the retention sweep) until it is released. Placing, listing and releasing need Manage on
 /// what the hold covers.
 /// </summary>
-public sealed class LegalHolds(IDbContextFactory<CustosDbContext> dbFactory, AuditLog audit, TimeProvider time)
+public sealed class LegalHolds(IDbContextFactory<CustosDbContext> dbFactory, DocumentAccessCache accessCache, AuditLog audit, TimeProvider time)
 {
     private const string Place = "document.hold";
     private const string Release = "document.hold_release";
@@ -44,7 +44,7 @@ public sealed class LegalHolds(IDbContextFactory<CustosDbContext> dbFactory, Aud
     public async Task<Result<IReadOnlyList<HoldView>>> ListAsync(TenantId tenant, bool includeReleased, DocumentCaller caller, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var access = await DocumentAccess.LoadAsync(db, caller.User, tenant, ct);
+        var access = await accessCache.GetAsync(db, caller, tenant, ct);
         if (!access.CanSeeTenant) return DocumentErrors.NotFound;
         var query = db.LegalHolds.AsNoTracking().Where(h => h.TenantId == tenant);
         if (!includeReleased) query = query.Where(h => h.ReleasedAt == null);
@@ -98,10 +98,10 @@ public sealed class LegalHolds(IDbContextFactory<CustosDbContext> dbFactory, Aud
     {
         if (documentId is { } d)
         {
-            var document = await DocumentGate.AdmitAsync(db, audit, tenant, d, caller, DocumentRights.Manage, action, ct, evenRestricted: evenRestricted);
+            var document = await DocumentGate.AdmitAsync(db, audit, accessCache, tenant, d, caller, DocumentRights.Manage, action, ct, evenRestricted: evenRestricted);
             return document.Succeeded ? new Target(DocumentAudit.DocumentTarget(d), document.Value!.Document.Name) : document.Error!;
         }
-        var folder = await FolderGate.AdmitAsync(db, audit, tenant, folderId!.Value, caller, DocumentRights.Manage, action, ct);
+        var folder = await FolderGate.AdmitAsync(db, audit, accessCache, tenant, folderId!.Value, caller, DocumentRights.Manage, action, ct);
         return folder.Succeeded ? new Target(DocumentAudit.FolderTarget(folderId.Value), folder.Value!.Folder.Name) : folder.Error!;
     }
 }

@@ -90,7 +90,9 @@ public static class TenantCommand
     private static async Task<int> ChangeGrantAsync(ParseResult p, IServiceProvider s, bool grant, Argument<string> tenant, Argument<string> group,
         Option<string?> project, Option<string> documents, TextWriter output, TextWriter error, Actor actor, CancellationToken ct)
     {
-        if (DocumentRightsExtensions.Parse(p.GetValue(documents)) is not { } documentRights || documentRights == DocumentRights.None)
+        // Only grant takes --documents; revoke takes the whole grant away.
+        var documentRights = DocumentRights.None;
+        if (grant && (DocumentRightsExtensions.Parse(p.GetValue(documents)) is not { } parsed || (documentRights = parsed) == DocumentRights.None))
             return await CommandRunner.FailAsync(error, new Error("tenant.invalid", "--documents is read, write or manage."));
         var admin = s.GetRequiredService<TenantAdministration>();
         if (await ResolveAsync(admin, p.GetValue(tenant)!, ct) is not { } id) return await CommandRunner.FailAsync(error, TenantAdministration.NotFound);

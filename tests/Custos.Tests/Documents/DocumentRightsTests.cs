@@ -219,4 +219,41 @@ public sealed class DocumentRightsTests
         Assert.Superset(new HashSet<Guid> { general, wages, sub, ownRoot, offers }, erinSees);
         Assert.Equal(2, (await erin.GetAsync($"/{own}")).AssertOk().Json.GetProperty("currentVersion").GetInt32());
     }
+
+    /// <summary>
+    /// Rights are cached per node between requests (DocumentAccessCache); a revoked grant or a removed membership must
+    /// still count from the very next request, for uploads and downloads alike.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(TestDatabase.Both), MemberType = typeof(TestDatabase))]
+    public async Task RevokedGrantOrMembership_CountsFromTheNextRequest_DespiteCachedRights(string kind)
+    {
+        await using var d = await DocumentTestSetup.StartAsync(kind);
+        using var dave = await d.ConnectAsync("dave");
+        using var erin = await d.ConnectAsync("erin");
+        var folder = await dave.FolderAsync("Verträge");
+        var content = DocumentTestSetup.RandomContent(4_000);
+        var doc = await dave.UploadOkAsync(folder, "Vertrag.pdf", content);
+        // Warm both users' cached rights with several requests each.
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(content, (await erin.DownloadAsync(doc)).AssertOk().Bytes);
+            await dave.UploadOkAsync(folder, $"Anlage-{i}.pdf", DocumentTestSetup.RandomContent(1_000));
+        }
+
+        await d.Server.RunAsync("tenant", "revoke", "Acme", "readers");
+        var download = await erin.DownloadAsync(doc);
+        Assert.True(download.Status == HttpStatusCode.NotFound && download.Code == "document.not_found", $"after revoke: {download}");
+        Assert.Equal(HttpStatusCode.OK, (await dave.DownloadAsync(doc)).Status);
+
+        await d.Server.RunAsync("group", "remove-member", "writers", "dave");
+        var upload = await dave.UploadAsync(folder, "Danach.pdf", DocumentTestSetup.RandomContent(1_000));
+        Assert.True(upload.Status == HttpStatusCode.NotFound && upload.Code == "document.not_found", $"after removal from the group: {upload}");
+        await using var data = d.Server.Data();
+        Assert.False(await data.Documents.AnyAsync(x => x.Name == "Danach.pdf"));
+
+        // Granted again: reachable again at once.
+        await d.Server.RunAsync("tenant", "grant", "Acme", "readers");
+        Assert.Equal(content, (await erin.DownloadAsync(doc)).AssertOk().Bytes);
+    }
 }

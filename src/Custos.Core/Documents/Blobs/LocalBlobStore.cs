@@ -16,8 +16,9 @@ namespace Custos.Core.Documents.Blobs;
 /// fan-out directory created for it) after, on Linux through <see cref="DirectorySync"/> (.NET cannot open a
 /// directory): once CommitAsync returns, the blob survives a power loss, before the database records it. While a large
 /// blob is written, the kernel is asked every <see cref="WriteBackWindow"/> bytes to start writing back what is already
-/// there (<see cref="FileWriteBack"/>), so the disk works while the CPU encrypts and the fsync at commit has little
-/// left to wait for; that is a hint only, the fsync is what makes the blob durable.
+/// there and to flush it through the disk's cache on another thread (<see cref="FileWriteBack"/>), so the disk works
+/// while the CPU encrypts and the fsync at commit has little left to wait for; the fsync at commit is still what makes
+/// the blob durable.
 /// <para>Random addresses (<see cref="CreateUniqueAsync"/>) share their first four hex digits, and so their fan-out
 /// directory, with up to <see cref="BlobsPerFanOut"/> others before a new random prefix is drawn: a stream of small
 /// blobs then creates (and fsyncs) a directory once per thousand blobs rather than for nearly each one, and no
@@ -249,6 +250,7 @@ public sealed class LocalBlobStore(string root, TimeProvider time) : IBlobStore
         private readonly HashingWriteStream stream;
         private readonly Microsoft.Win32.SafeHandles.SafeFileHandle handle;
         private long writeBackFrom;
+        private Task<bool>? dataSync;
         private BlobInfo? committed;
         private bool failed;
         private bool disposed;
@@ -281,6 +283,10 @@ public sealed class LocalBlobStore(string root, TimeProvider time) : IBlobStore
             }
             FileWriteBack.Start(handle, writeBackFrom, total - writeBackFrom);
             writeBackFrom = total;
+            // One background fdatasync at a time; the next window starts another once it is done.
+            if (dataSync is { IsCompleted: false }) return;
+            if (dataSync is { Result: false }) failed = true;
+            dataSync = FileWriteBack.SyncDataAsync(handle);
         }
 
         public async Task<BlobInfo> CommitAsync(CancellationToken ct = default)
@@ -293,6 +299,8 @@ public sealed class LocalBlobStore(string root, TimeProvider time) : IBlobStore
             try
             {
                 stream.Dispose(); // no more writes: what is hashed is what gets committed
+                if (dataSync is not null && !await dataSync.ConfigureAwait(false))
+                    throw new IOException("Writing the blob to the disk failed.");
                 await file.FlushAsync(ct).ConfigureAwait(false);
                 file.Flush(flushToDisk: true);
                 var length = file.Length;
@@ -316,6 +324,7 @@ public sealed class LocalBlobStore(string root, TimeProvider time) : IBlobStore
             if (disposed) return;
             disposed = true;
             stream.Dispose();
+            if (dataSync is not null) await dataSync.ConfigureAwait(false);
             try
             {
                 await file.DisposeAsync().ConfigureAwait(false);

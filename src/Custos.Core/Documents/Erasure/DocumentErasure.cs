@@ -12,7 +12,7 @@ namespace Custos.Core.Documents;
 /// hidden from everyone but the named group and closed to changes, until <see cref="RetentionSweep"/> erases it when
 /// the retention ends. Every outcome is a line of the request's report and an audit event in the same transaction.
 /// </summary>
-public sealed class DocumentErasure(IDbContextFactory<CustosDbContext> dbFactory, AuditLog audit, DocumentDeletion deletion, DocumentSearch search,
+public sealed class DocumentErasure(IDbContextFactory<CustosDbContext> dbFactory, DocumentAccessCache accessCache, AuditLog audit, DocumentDeletion deletion, DocumentSearch search,
     TimeProvider time)
 {
     public const int MaxDocuments = 1000;
@@ -26,7 +26,7 @@ public sealed class DocumentErasure(IDbContextFactory<CustosDbContext> dbFactory
             return DocumentErrors.Invalid("Name the documents, or a search that finds them.");
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var access = await DocumentAccess.LoadAsync(db, caller.User, tenant, ct);
+        var access = await accessCache.GetAsync(db, caller, tenant, ct);
         if (!access.CanSeeTenant) return DocumentErrors.NotFound;
         GroupId? restrictTo = null;
         if (!string.IsNullOrWhiteSpace(input.RestrictTo))
@@ -187,7 +187,7 @@ public sealed class DocumentErasure(IDbContextFactory<CustosDbContext> dbFactory
     public async Task<Result<IReadOnlyList<ErasureReport>>> ListAsync(TenantId tenant, DocumentCaller caller, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var access = await DocumentAccess.LoadAsync(db, caller.User, tenant, ct);
+        var access = await accessCache.GetAsync(db, caller, tenant, ct);
         if (!access.CanSeeTenant) return DocumentErrors.NotFound;
         var all = access.On(null).Allows(DocumentRights.Manage);
         var requests = await db.ErasureRequests.AsNoTracking().Where(r => r.TenantId == tenant && (all || r.RequestedBy == caller.UserName))
@@ -201,10 +201,10 @@ public sealed class DocumentErasure(IDbContextFactory<CustosDbContext> dbFactory
             counts[r.Id].Count(i => i.Outcome == ErasureOutcome.Refused), [])).ToList());
     }
 
-    private static async Task<bool> MaySeeAsync(CustosDbContext db, TenantId tenant, ErasureRequest request, DocumentCaller caller, CancellationToken ct)
+    private async Task<bool> MaySeeAsync(CustosDbContext db, TenantId tenant, ErasureRequest request, DocumentCaller caller, CancellationToken ct)
     {
         if (request.RequestedBy == caller.UserName) return true;
-        var access = await DocumentAccess.LoadAsync(db, caller.User, tenant, ct);
+        var access = await accessCache.GetAsync(db, caller, tenant, ct);
         return access.On(null).Allows(DocumentRights.Manage);
     }
 

@@ -35,14 +35,18 @@ public sealed class DocumentIndexer(IDbContextFactory<CustosDbContext> dbFactory
             var total = 0;
             while (true)
             {
-                List<Guid> batch;
+                List<Pending> batch;
                 await using (var db = await dbFactory.CreateDbContextAsync(ct))
-                    batch = await db.Documents.AsNoTracking().Where(d => d.IndexedVersion != d.CurrentVersion)
-                        .OrderBy(d => d.ModifiedAt).Select(d => d.Id).Take(50).ToListAsync(ct);
+                    batch = await (from d in db.Documents.AsNoTracking()
+                            where d.IndexedVersion != d.CurrentVersion
+                            join v in db.DocumentVersions.AsNoTracking() on new { Id = d.Id, Number = d.CurrentVersion } equals new { Id = v.DocumentId, v.Number }
+                            orderby d.ModifiedAt
+                            select new Pending(d, v))
+                        .Take(BatchSize).ToListAsync(ct);
                 var done = await IndexBatchAsync(batch, ct);
                 total += done;
                 // Nothing moved (every one changed meanwhile or failed): leave the rest to the next pass.
-                if (batch.Count < 50 || done == 0) return total;
+                if (batch.Count < BatchSize || done == 0) return total;
             }
         }
         finally
@@ -51,40 +55,44 @@ public sealed class DocumentIndexer(IDbContextFactory<CustosDbContext> dbFactory
         }
     }
 
-    private sealed record Extracted(Document Document, int Version, IReadOnlyList<string> Tags, string? Text);
+    private const int BatchSize = 50;
+
+    /// <summary>A document waiting for the index, with its current version.</summary>
+    private sealed record Pending(Document Document, DocumentVersion Version);
 
     /// <summary>
     /// Extracts the batch's texts one by one (no transaction open meanwhile), then writes them in one transaction: one
-    /// commit (one fsync) for up to 50 documents, so indexing does not compete with uploads for every document.
+    /// commit (one fsync) for up to 50 documents, so indexing does not compete with uploads for every document. Reads and
+    /// index rows go by batch, not by document.
     /// </summary>
-    private async Task<int> IndexBatchAsync(IReadOnlyList<Guid> ids, CancellationToken ct)
+    private async Task<int> IndexBatchAsync(IReadOnlyList<Pending> batch, CancellationToken ct)
     {
-        var extracted = new List<Extracted>(ids.Count);
+        if (batch.Count == 0) return 0;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        foreach (var id in ids)
+        await using var held = await HeldConnection.OpenAsync(db, ct);
+        var ids = batch.Select(p => p.Document.Id).ToList();
+        var tags = (await db.DocumentTags.AsNoTracking().Where(t => ids.Contains(t.DocumentId)).Select(t => new { t.DocumentId, t.Tag }).ToListAsync(ct))
+            .ToLookup(t => t.DocumentId, t => t.Tag);
+        var extracted = new List<(Pending Pending, DocumentSearchIndex.Entry Entry)>(batch.Count);
+        foreach (var pending in batch)
         {
-            var document = await db.Documents.AsNoTracking().SingleOrDefaultAsync(d => d.Id == id, ct);
-            if (document is null || document.IndexedVersion == document.CurrentVersion) continue;
-            var version = await db.DocumentVersions.AsNoTracking().SingleOrDefaultAsync(v => v.DocumentId == id && v.Number == document.CurrentVersion, ct);
-            if (version is null) continue;
-            var tags = await db.DocumentTags.AsNoTracking().Where(t => t.DocumentId == id).OrderBy(t => t.Tag).Select(t => t.Tag).ToListAsync(ct);
-            extracted.Add(new Extracted(document, version.Number, tags, await ExtractAsync(version, document.Name, ct)));
+            var (document, version) = pending;
+            var text = await ExtractAsync(version, document.Name, ct);
+            extracted.Add((pending, new DocumentSearchIndex.Entry(document.Id, document.TenantId, document.Name, tags[document.Id].Order(StringComparer.Ordinal).ToList(), text)));
         }
-        if (extracted.Count == 0) return 0;
 
-        var done = 0;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        foreach (var (document, number, tags, text) in extracted)
+        var written = new List<DocumentSearchIndex.Entry>(extracted.Count);
+        foreach (var ((document, version), entry) in extracted)
         {
             // Only if nothing changed since it was read: a new version or new tags bumped the row version.
-            var marked = await db.Documents.Where(d => d.Id == document.Id && d.RowVersion == document.RowVersion && d.CurrentVersion == number)
-                .ExecuteUpdateAsync(s => s.SetProperty(d => d.IndexedVersion, number), ct);
-            if (marked != 1) continue;
-            await DocumentSearchIndex.WriteAsync(db, document.Id, document.TenantId, document.Name, tags, text, ct);
-            done++;
+            var marked = await db.Documents.Where(d => d.Id == document.Id && d.RowVersion == document.RowVersion && d.CurrentVersion == version.Number)
+                .ExecuteUpdateAsync(s => s.SetProperty(d => d.IndexedVersion, version.Number), ct);
+            if (marked == 1) written.Add(entry);
         }
+        await DocumentSearchIndex.WriteAsync(db, written, ct);
         await tx.CommitAsync(ct);
-        return done;
+        return written.Count;
     }
 
     private async Task<string?> ExtractAsync(DocumentVersion version, string name, CancellationToken ct)

@@ -9,7 +9,7 @@ namespace Custos.Core.Documents;
 /// them. Only what the caller may read is ever returned: the tenant's documents within their grants, restricted ones
 /// only to the group they are restricted to.
 /// </summary>
-public sealed class DocumentSearch(IDbContextFactory<CustosDbContext> dbFactory, TimeProvider time)
+public sealed class DocumentSearch(IDbContextFactory<CustosDbContext> dbFactory, DocumentAccessCache accessCache, TimeProvider time)
 {
     public const int DefaultLimit = 100;
     public const int MaxLimit = 1000;
@@ -22,7 +22,7 @@ public sealed class DocumentSearch(IDbContextFactory<CustosDbContext> dbFactory,
         var limit = Math.Clamp(input.Limit ?? DefaultLimit, 1, MaxLimit);
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var access = await DocumentAccess.LoadAsync(db, caller.User, tenant, ct);
+        var access = await accessCache.GetAsync(db, caller, tenant, ct);
         if (!access.CanSeeTenant) return DocumentErrors.NotFound;
         var folders = await db.DocumentFolders.AsNoTracking().Where(f => f.TenantId == tenant)
             .Select(f => new { f.Id, f.ParentId, f.Name, f.RetentionClassId, f.ProjectId }).ToDictionaryAsync(f => f.Id, ct);

@@ -74,30 +74,41 @@ public static partial class DocumentSearchIndex
         return kept.ToString().Normalize(NormalizationForm.FormC).ToLowerInvariant();
     }
 
-    /// <summary>Puts the words of one document into the index (replacing what was there), in the caller's transaction.</summary>
-    internal static async Task WriteAsync(CustosDbContext db, Guid documentId, TenantId tenant, string name, IEnumerable<string> tags, string? body,
-        CancellationToken ct)
+    /// <summary>The words of one document: its name, tags and extracted text (null when it has none).</summary>
+    internal sealed record Entry(Guid DocumentId, TenantId TenantId, string Name, IReadOnlyList<string> Tags, string? Body);
+
+    /// <summary>Puts the words of these documents into the index (replacing what was there), in the caller's transaction.</summary>
+    internal static async Task WriteAsync(CustosDbContext db, IReadOnlyList<Entry> entries, CancellationToken ct)
     {
-        var tagText = string.Join(' ', tags);
-        body = body is { Length: > MaxIndexedChars } ? Truncate(body, MaxIndexedChars) : body ?? "";
-        var rowId = await db.DocumentSearchRows.Where(r => r.DocumentId == documentId).Select(r => (long?)r.Id).SingleOrDefaultAsync(ct);
-        if (rowId is null)
+        if (entries.Count == 0) return;
+        var ids = entries.Select(e => e.DocumentId).ToList();
+        // One row per document keys its words; a document indexed before keeps its row.
+        var existing = await db.DocumentSearchRows.Where(r => ids.Contains(r.DocumentId)).Select(r => new { r.DocumentId, r.Id }).ToDictionaryAsync(r => r.DocumentId, r => r.Id, ct);
+        var added = entries.Where(e => !existing.ContainsKey(e.DocumentId)).Select(e => new DocumentSearchRow { DocumentId = e.DocumentId, TenantId = e.TenantId }).ToList();
+        if (added.Count > 0)
         {
-            var row = new DocumentSearchRow { DocumentId = documentId, TenantId = tenant };
-            db.DocumentSearchRows.Add(row);
+            db.DocumentSearchRows.AddRange(added);
             await db.SaveChangesAsync(ct);
             db.ChangeTracker.Clear();
-            rowId = row.Id;
         }
-        if (IsPostgres(db))
-            await db.Database.ExecuteSqlAsync($"""
-                UPDATE document_search_rows SET words = setweight(to_tsvector('simple', {PostgresWords(name)}), 'A')
-                    || setweight(to_tsvector('simple', {PostgresWords(tagText)}), 'B') || to_tsvector('simple', {PostgresWords(body)}) WHERE id = {rowId.Value}
-                """, ct);
-        else
+        var fresh = added.ToDictionary(r => r.DocumentId, r => r.Id);
+        var postgres = IsPostgres(db);
+        foreach (var e in entries)
         {
-            await db.Database.ExecuteSqlAsync($"DELETE FROM document_fts WHERE rowid = {rowId.Value}", ct);
-            await db.Database.ExecuteSqlAsync($"INSERT INTO document_fts (rowid, name, tags, body) VALUES ({rowId.Value}, {name}, {tagText}, {body})", ct);
+            var known = existing.TryGetValue(e.DocumentId, out var rowId);
+            if (!known) rowId = fresh[e.DocumentId];
+            var tagText = string.Join(' ', e.Tags);
+            var body = e.Body is { Length: > MaxIndexedChars } ? Truncate(e.Body, MaxIndexedChars) : e.Body ?? "";
+            if (postgres)
+                await db.Database.ExecuteSqlAsync($"""
+                    UPDATE document_search_rows SET words = setweight(to_tsvector('simple', {PostgresWords(e.Name)}), 'A')
+                        || setweight(to_tsvector('simple', {PostgresWords(tagText)}), 'B') || to_tsvector('simple', {PostgresWords(body)}) WHERE id = {rowId}
+                    """, ct);
+            else
+            {
+                if (known) await db.Database.ExecuteSqlAsync($"DELETE FROM document_fts WHERE rowid = {rowId}", ct);
+                await db.Database.ExecuteSqlAsync($"INSERT INTO document_fts (rowid, name, tags, body) VALUES ({rowId}, {e.Name}, {tagText}, {body})", ct);
+            }
         }
     }
 

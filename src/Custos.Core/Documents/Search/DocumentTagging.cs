@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Custos.Core.Documents;
 
 /// <summary>Free tags on documents (Write): replaced as a set, recorded, and put into the search index by the indexer.</summary>
-public sealed class DocumentTagging(IDbContextFactory<CustosDbContext> dbFactory, AuditLog audit, DocumentIndexer indexer)
+public sealed class DocumentTagging(IDbContextFactory<CustosDbContext> dbFactory, DocumentAccessCache accessCache, AuditLog audit, DocumentIndexer indexer)
 {
     public const int MaxLength = 50;
     public const int MaxTags = 20;
@@ -33,7 +33,7 @@ public sealed class DocumentTagging(IDbContextFactory<CustosDbContext> dbFactory
         var normalized = Normalize(tags);
         if (!normalized.Succeeded) return normalized.Error!;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var admitted = await DocumentGate.AdmitAsync(db, audit, tenant, documentId, caller, DocumentRights.Write, "document.tags", ct);
+        var admitted = await DocumentGate.AdmitAsync(db, audit, accessCache, tenant, documentId, caller, DocumentRights.Write, "document.tags", ct);
         if (!admitted.Succeeded) return admitted.Error!;
         var document = admitted.Value!.Document;
         var before = await db.DocumentTags.AsNoTracking().Where(t => t.DocumentId == documentId).Select(t => t.Tag).ToListAsync(ct);

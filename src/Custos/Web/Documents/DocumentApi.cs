@@ -13,7 +13,8 @@ internal static class DocumentApi
     {
         var session = http.Session()!;
         var client = !session.IsToken ? "web" : http.Request.Headers[VaultApi.ClientHeader] == "cli" ? "cli" : "api";
-        return new DocumentCaller(session.UserId, session.UserName, http.Actor(), client, session.IsInRole(Roles.Administrator));
+        return new DocumentCaller(session.UserId, session.UserName, http.Actor(), client, session.IsInRole(Roles.Administrator),
+            session.RightsStamp);
     }
 
     public static RouteHandlerBuilder Reads(this RouteHandlerBuilder route) =>

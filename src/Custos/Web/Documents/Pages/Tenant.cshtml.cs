@@ -15,7 +15,8 @@ namespace Custos.Web.Documents.Pages;
 /// </summary>
 [Authorize(Policy = Policies.FullSession)]
 public sealed class TenantModel(
-    AccessPolicy policy, TenantAdministration tenants, DocumentFolders folders, DocumentLibrary library, IDbContextFactory<CustosDbContext> dbFactory)
+    AccessPolicy policy, TenantAdministration tenants, DocumentFolders folders, DocumentLibrary library, IDbContextFactory<CustosDbContext> dbFactory,
+    DocumentAccessCache accessCache)
     : DocumentPageModel(policy, tenants)
 {
     /// <summary>A place for a new folder: the top level (of the whole tenant or of a project) or inside the chosen folder.</summary>
@@ -78,7 +79,7 @@ public sealed class TenantModel(
     private async Task LoadPlacesAsync(CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var access = await DocumentAccess.LoadAsync(db, Caller.User, Tenant, ct);
+        var access = await accessCache.GetAsync(db, Caller, Tenant, ct);
         var places = new List<Place>();
         if (Folder is not null && FolderRights.Allows(DocumentRights.Write)) places.Add(new Place($"folder:{Folder.Id}", "folder", Folder.Name));
         if (access.On(null).Allows(DocumentRights.Write)) places.Add(new Place("root", "root", null));
