@@ -52,6 +52,7 @@ public sealed class CustosDbContext(DbContextOptions<CustosDbContext> options) :
     public DbSet<Documents.ErasureRequest> ErasureRequests => Set<Documents.ErasureRequest>();
     public DbSet<Documents.ErasureItem> ErasureItems => Set<Documents.ErasureItem>();
     public DbSet<RightsStamp> RightsStamps => Set<RightsStamp>();
+    public DbSet<SecureUse.SshHostKey> SshHostKeys => Set<SecureUse.SshHostKey>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -1358,6 +1358,84 @@ namespace Custos.Storage.Postgres.Migrations
                     b.ToTable("directory_settings", (string)null);
                 });
 
+            modelBuilder.Entity("Custos.Core.SecureUse.SshHostKey", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Algorithm")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("algorithm");
+
+                    b.Property<long?>("ConfirmedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("confirmed_at");
+
+                    b.Property<string>("ConfirmedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("confirmed_by");
+
+                    b.Property<Guid>("EntryId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("entry_id");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("fingerprint");
+
+                    b.Property<long>("FirstSeenAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("first_seen_at");
+
+                    b.Property<string>("FirstSeenBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("first_seen_by");
+
+                    b.Property<string>("Host")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("host");
+
+                    b.Property<int>("Port")
+                        .HasColumnType("integer")
+                        .HasColumnName("port");
+
+                    b.Property<long?>("ProposedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("proposed_at");
+
+                    b.Property<string>("ProposedFingerprint")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("proposed_fingerprint");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_ssh_host_keys");
+
+                    b.HasIndex("TenantId")
+                        .HasDatabaseName("ix_ssh_host_keys_tenant_id");
+
+                    b.HasIndex("EntryId", "Host", "Port")
+                        .IsUnique()
+                        .HasDatabaseName("ix_ssh_host_keys_entry_id_host_port");
+
+                    b.ToTable("ssh_host_keys", (string)null);
+                });
+
             modelBuilder.Entity("Custos.Core.Tenants.Project", b =>
                 {
                     b.Property<Guid>("Id")

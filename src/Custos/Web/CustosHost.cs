@@ -6,6 +6,7 @@ using Custos.Core.Documents;
 using Custos.Core.Documents.Blobs;
 using Custos.Core.Identity;
 using Custos.Core.Keys;
+using Custos.Core.SecureUse;
 using Custos.Core.Vault;
 using Custos.Storage;
 using Custos.Web.Audit;
@@ -13,6 +14,7 @@ using Custos.Web.Documents;
 using Custos.Web.Errors;
 using Custos.Web.Health;
 using Custos.Web.Identity;
+using Custos.Web.SecureUse;
 using Custos.Web.Transport;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
@@ -157,7 +159,7 @@ public sealed class CustosHost : IAsyncDisposable
         services.AddSingleton(database);
         services.AddCustosDatabase(database);
         services.AddAudit().AddKeys(data.KeysDirectory).AddIdentity(options.Identity).AddVault(options.Vault)
-            .AddDocuments(new LocalBlobStore(data.BlobsDirectory));
+            .AddDocuments(new LocalBlobStore(data.BlobsDirectory)).AddSecureUse();
         services.AddHostedService<Ldap.DirectorySyncService>();
         services.AddHostedService<VaultExpiryService>();
         services.AddHostedService<VaultStrengthService>();
@@ -208,6 +210,7 @@ public sealed class CustosHost : IAsyncDisposable
         app.MapPasswordStrengthEndpoint();
         app.MapVaultEndpoints();
         app.MapDocumentEndpoints();
+        app.MapSshEndpoints();
         app.MapRetentionEndpoints();
         app.MapSearchEndpoints();
         app.MapOpenApi().RequireAuthorization();

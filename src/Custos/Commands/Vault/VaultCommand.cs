@@ -23,7 +23,8 @@ public static class VaultCommand
                      .Concat(VaultHistoryVerbs.Create(verbs))
                      .Concat(VaultAttachmentVerbs.Create(verbs))
                      .Concat(VaultTransferVerbs.Create(verbs))
-                     .Concat(VaultAccessVerbs.Create(verbs)))
+                     .Concat(VaultAccessVerbs.Create(verbs))
+                     .Concat(VaultHostKeyVerbs.Create(verbs)))
             vault.Subcommands.Add(verb);
         return vault;
     }

@@ -50,6 +50,9 @@ public sealed class VaultCliFixture : IAsyncLifetime
 
     public Task<CliResult> VaultAsync(string user, params string[] args) => Cli.RunAsync(["vault", .. args, .. Connection(user)]);
 
+    /// <summary>Runs `custos ssh ARGS` with the connection options before the arguments (a command follows "--").</summary>
+    public Task<CliResult> SshAsync(string user, params string[] args) => Cli.RunAsync(["ssh", .. Connection(user), .. args]);
+
     /// <summary>Runs `custos vault` and insists that it succeeds.</summary>
     public async Task<string> VaultOkAsync(string user, params string[] args)
     {

@@ -1,0 +1,31 @@
+using Custos.Core.Audit;
+using Custos.Core.Common;
+using Custos.Core.Data;
+using Custos.Core.Vault;
+using Microsoft.EntityFrameworkCore;
+
+namespace Custos.Core.SecureUse;
+
+/// <summary>
+/// The check every SSH use passes: the entry of this tenant, reached through the caller's vault grants, with the right
+/// the operation needs (Use to log in, Manage to confirm a host key), a fresh step-up in a sensitive folder, and an SSH
+/// target. Out of reach answers "not found", in reach without the right "forbidden"; both are recorded.
+/// </summary>
+internal static class SshAccess
+{
+    public static async Task<Result<(VaultEntry Entry, SshTarget Target)>> AdmitAsync(CustosDbContext db, VaultAccessCache accessCache, AuditLog audit,
+        TenantId tenant, Guid entryId, VaultCaller caller, VaultRights needed, string action, TimeProvider time, CancellationToken ct)
+    {
+        var stamp = caller.RightsStamp ?? await accessCache.ReadStampAsync(db);
+        var access = await accessCache.GetAsync(db, caller.User, tenant, time.StoredNow(), ct, stamp);
+        var entry = await db.VaultEntries.AsNoTracking().SingleOrDefaultAsync(e => e.Id == entryId && e.TenantId == tenant, ct);
+        var rights = entry is null ? VaultRights.None : access.OnEntry(entry);
+        var subject = VaultAudit.EntryTarget(entryId);
+        if (rights == VaultRights.None) return await VaultAudit.DenyAsync(audit, db, caller, action, tenant, subject, VaultErrors.NotFound, ct);
+        if (!rights.Allows(needed)) return await VaultAudit.DenyAsync(audit, db, caller, action, tenant, subject, VaultErrors.Forbidden, ct);
+        if (access.IsSensitive(entry!.FolderId) && !caller.SteppedUp)
+            return await VaultAudit.DenyAsync(audit, db, caller, action, tenant, subject, VaultErrors.StepUpRequired, ct);
+        if (SshTarget.Of(entry) is not { } target) return SshErrors.NotSsh;
+        return (entry, target);
+    }
+}

@@ -1,0 +1,39 @@
+using System.CommandLine;
+using Custos.Commands.Vault;
+using Custos.Core.SecureUse;
+using Custos.Web.SecureUse;
+
+namespace Custos.Commands.SecureUse;
+
+/// <summary>
+/// `custos ssh ENTRY -- COMMAND`: runs a command on an SSH entry's target through the server, which logs in with the
+/// entry's credential (Use is enough; the secret never reaches this machine). Output and exit status are the remote
+/// command's, as with ssh.
+/// </summary>
+public static class SshCommand
+{
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var connection = new VaultConnection();
+        var verbs = new VaultVerbs(connection, output, error);
+        var entry = new Argument<string>("entry") { Description = "The SSH entry: Folder/Title or its id." };
+        var words = new Argument<string[]>("command") { Description = "The command to run, after --.", Arity = ArgumentArity.ZeroOrMore };
+        var timeout = new Option<int?>("--timeout") { Description = "Seconds before the command is stopped (default 60, at most 3600)." };
+        var command = verbs.Verb("ssh", "Run a command on an SSH entry's server with the entry's credential, without seeing it " +
+            "(e.g. custos ssh Server/web01 -- uptime). CUSTOS_TOKEN or --token-file as for custos vault.", [entry, words, timeout], async (call, ct) =>
+        {
+            var text = string.Join(' ', call.Get(words) ?? []);
+            if (text.Length == 0) throw new VaultUsageException("Give the command after --, e.g. custos ssh Server/web01 -- uptime (an interactive shell is not available yet).");
+            var vault = await call.VaultAsync(ct);
+            var id = await vault.EntryIdAsync(call.Get(entry)!, ct);
+            var result = await call.Client.PostAsync<SshCommands.CommandResult>($"{vault.Api}/entries/{id}/ssh/exec",
+                new SshEndpoints.ExecRequest(text, call.Get(timeout)), ct);
+            await call.Output.WriteAsync(result.Output);
+            await call.Error.WriteAsync(result.Errors);
+            if (result.Truncated) await call.Error.WriteLineAsync($"custos: output cut at {SshCommands.MaxOutputBytes / 1024 / 1024} MiB per stream");
+            return result.ExitStatus ?? CustosCommandLine.Failure;
+        });
+        connection.AddTo(command);
+        return command;
+    }
+}

@@ -1,0 +1,37 @@
+using Custos.Tests.Infrastructure;
+
+namespace Custos.Tests.Commands.Vault;
+
+/// <summary>
+/// `custos ssh ENTRY -- COMMAND` and the host-key verbs against a real sshd: a Use-only user runs commands with the
+/// entry's password, gets the remote output and exit status, and the secret is printed nowhere.
+/// </summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed class SshCliTests(VaultCliFixture f) : IClassFixture<VaultCliFixture>
+{
+    [Fact]
+    public async Task UseOnlyUser_RunsRemoteCommand_WithExitStatus_AfterManageTrustsHostKey()
+    {
+        await using var ssh = await SshTestServer.StartAsync();
+        var title = "web-" + Guid.NewGuid().ToString("N")[..8];
+        await f.VaultOkAsync("carol", "add", "Servers", "--title", title, "--user", ssh.PasswordUser, "--url", $"ssh://{ssh.Host}:{ssh.Port}",
+            "--password-file", f.WriteFile(Guid.NewGuid().ToString("N"), ssh.Password + "\n"), "--service-limitation", "Testserver", "--inherit");
+        var entry = $"Servers/{title}";
+
+        var noCommand = await f.SshAsync("dave", entry);
+        Assert.Equal(2, noCommand.ExitCode);
+        var unconfirmed = await f.SshAsync("dave", entry, "--", "true");
+        Assert.NotEqual(0, unconfirmed.ExitCode);
+        Assert.Contains(ssh.HostKeyFingerprint, unconfirmed.Error);
+        var shown = await f.VaultOkAsync("dave", "hostkey", entry);
+        Assert.Contains("NOT confirmed", shown);
+        Assert.NotEqual(0, (await f.VaultAsync("dave", "trust-hostkey", entry, ssh.HostKeyFingerprint)).ExitCode);
+        await f.VaultOkAsync("carol", "trust-hostkey", entry, ssh.HostKeyFingerprint);
+
+        var ran = await f.SshAsync("dave", entry, "--", "echo", "hallo;", "id", "-un;", "exit", "7");
+        Assert.True(ran.ExitCode == 7, $"exit {ran.ExitCode}: {ran.Error}");
+        Assert.Equal(["hallo", ssh.PasswordUser], ran.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        foreach (var text in new[] { noCommand.Output, noCommand.Error, unconfirmed.Output, unconfirmed.Error, shown, ran.Output, ran.Error })
+            Assert.DoesNotContain(ssh.Password, text);
+    }
+}
