@@ -53,6 +53,7 @@ public sealed class CustosDbContext(DbContextOptions<CustosDbContext> options) :
     public DbSet<Documents.ErasureItem> ErasureItems => Set<Documents.ErasureItem>();
     public DbSet<RightsStamp> RightsStamps => Set<RightsStamp>();
     public DbSet<SecureUse.SshHostKey> SshHostKeys => Set<SecureUse.SshHostKey>();
+    public DbSet<SecureUse.SshSessionRecord> SshSessions => Set<SecureUse.SshSessionRecord>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

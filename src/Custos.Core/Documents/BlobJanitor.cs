@@ -41,7 +41,7 @@ public sealed class BlobJanitor(IDbContextFactory<CustosDbContext> dbFactory, IB
     {
         if (batch.Count == 0) return;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var referenced = await db.DocumentVersions.AsNoTracking().Where(v => batch.Contains(v.BlobAddress)).Select(v => v.BlobAddress).ToListAsync(ct);
+        var referenced = await Blobs.BlobReferences.ReferencedAsync(db, batch, ct);
         unreferenced.UnionWith(batch.Except(referenced));
         batch.Clear();
     }

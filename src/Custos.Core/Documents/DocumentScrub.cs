@@ -165,13 +165,12 @@ public sealed class DocumentScrub(IDbContextFactory<CustosDbContext> dbFactory, 
     {
         var addresses = batch.Select(b => b.Address).ToList();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var referenced = (await db.DocumentVersions.AsNoTracking().Where(v => addresses.Contains(v.BlobAddress))
-            .Select(v => v.BlobAddress).Distinct().ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+        var referenced = await BlobReferences.ReferencedAsync(db, addresses, ct);
         long orphans = 0;
         foreach (var blob in batch.Where(b => !referenced.Contains(b.Address)))
         {
             orphans++;
-            await found(new ScrubFinding(ScrubProblem.Orphan, blob.Address, "no document version refers to this blob", BlobLength: blob.Length));
+            await found(new ScrubFinding(ScrubProblem.Orphan, blob.Address, "no document version or session recording refers to this blob", BlobLength: blob.Length));
         }
         return orphans;
     }

@@ -4,8 +4,9 @@ namespace Custos.Core.SecureUse;
 
 public static class SecureUseServiceCollectionExtensions
 {
-    /// <summary>Using vault credentials without revealing them (TOM 6.9): SSH commands with pinned host keys.</summary>
+    /// <summary>Using vault credentials without revealing them (TOM 6.9): SSH commands and recorded interactive sessions with pinned host keys.</summary>
     public static IServiceCollection AddSecureUse(this IServiceCollection services) =>
         services.AddSingleton<SshHostKeys>()
-            .AddSingleton<SshCommands>();
+            .AddSingleton<SshCommands>()
+            .AddSingleton<SshShells>();
 }

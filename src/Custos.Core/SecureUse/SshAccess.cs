@@ -28,4 +28,16 @@ internal static class SshAccess
         if (SshTarget.Of(entry) is not { } target) return SshErrors.NotSsh;
         return (entry, target);
     }
+
+    /// <summary>Admits a use (Use on an SSH entry) and builds the entry's login from its decrypted secrets.</summary>
+    public static async Task<Result<(SshTarget Target, SshLogin Login)>> LoginAsync(CustosDbContext db, VaultAccessCache accessCache, AuditLog audit,
+        SecretSealer sealer, TenantId tenant, Guid entryId, VaultCaller caller, string action, TimeProvider time, CancellationToken ct)
+    {
+        var admitted = await AdmitAsync(db, accessCache, audit, tenant, entryId, caller, VaultRights.Use, action, time, ct);
+        if (!admitted.Succeeded) return admitted.Error!;
+        var (entry, target) = admitted.Value;
+        var bundle = await sealer.OpenAsync(tenant, entry.Id, VaultEntries.SecretsField, entry.Version, entry.Secrets, ct);
+        var login = SshLogin.From(target, bundle);
+        return login.Succeeded ? (target, login.Value!) : login.Error!;
+    }
 }

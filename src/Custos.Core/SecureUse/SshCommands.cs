@@ -26,7 +26,6 @@ public sealed class SshCommands(IDbContextFactory<CustosDbContext> dbFactory, Va
     public const int MaxCommandLength = 8_000;
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(1);
     public static readonly TimeSpan MaxTimeout = TimeSpan.FromHours(1);
-    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(15);
 
     public sealed record CommandResult(int? ExitStatus, string Output, string Errors, bool Truncated, double Seconds);
 
@@ -39,12 +38,10 @@ public sealed class SshCommands(IDbContextFactory<CustosDbContext> dbFactory, Va
         if (limit <= TimeSpan.Zero || limit > MaxTimeout) return SshErrors.Invalid("The timeout is between 1 second and 1 hour.");
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var admitted = await SshAccess.AdmitAsync(db, accessCache, audit, tenant, entryId, caller, VaultRights.Use, "ssh.exec", time, ct);
+        var admitted = await SshAccess.LoginAsync(db, accessCache, audit, sealer, tenant, entryId, caller, "ssh.exec", time, ct);
         if (!admitted.Succeeded) return admitted.Error!;
-        var (entry, target) = admitted.Value;
-        var bundle = await sealer.OpenAsync(tenant, entry.Id, VaultEntries.SecretsField, entry.Version, entry.Secrets, ct);
-        var login = SshLogin.From(target, bundle);
-        if (!login.Succeeded) return login.Error!;
+        var target = admitted.Value.Target;
+        using var login = admitted.Value.Login;
 
         var subject = VaultAudit.EntryTarget(entryId);
         var started = Stopwatch.StartNew();
@@ -52,24 +49,13 @@ public sealed class SshCommands(IDbContextFactory<CustosDbContext> dbFactory, Va
         await audit.RecordAsync(db, VaultAudit.Entry(caller, "ssh.exec", tenant, subject, AuditOutcome.Success,
             ("target", target.ToString()), ("command", Truncate(command, 500)), ("client", caller.Client)), ct);
 
-        using var method = login.Value!;
-        var connection = new ConnectionInfo(target.Host, target.Port, target.UserName, method.Method) { Timeout = ConnectTimeout };
-        using var client = new SshClient(connection);
-        var check = await hostKeys.CheckerAsync(tenant, entryId, target, caller, ct);
-        client.HostKeyReceived += (_, e) => e.CanTrust = check.Accept(e);
-        try
+        var connected = await SshConnect.OpenAsync(hostKeys, tenant, entryId, target, login, caller, ct);
+        if (!connected.Succeeded)
         {
-            await client.ConnectAsync(ct);
+            await EndAsync(db, caller, tenant, subject, target, AuditOutcome.Failure, started, ("reason", connected.Error!.Code));
+            return connected.Error!;
         }
-        catch (Exception e) when (e is SshConnectionException or SshAuthenticationException or SocketException or SshOperationTimeoutException
-                                      or ProxyException or TimeoutException or OperationCanceledException && !ct.IsCancellationRequested)
-        {
-            var error = check.Refusal ?? (e is SshAuthenticationException ? SshErrors.LoginFailed : SshErrors.Unreachable);
-            await check.RecordAsync();
-            await EndAsync(db, caller, tenant, subject, target, AuditOutcome.Failure, started, ("reason", error.Code));
-            return error;
-        }
-        await check.RecordAsync();
+        using var client = connected.Value!;
 
         using var run = client.CreateCommand(command);
         var output = new BoundedText(MaxOutputBytes);

@@ -1436,6 +1436,88 @@ namespace Custos.Storage.Postgres.Migrations
                     b.ToTable("ssh_host_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Custos.Core.SecureUse.SshSessionRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("actor");
+
+                    b.Property<long>("BytesIn")
+                        .HasColumnType("bigint")
+                        .HasColumnName("bytes_in");
+
+                    b.Property<long>("BytesOut")
+                        .HasColumnType("bigint")
+                        .HasColumnName("bytes_out");
+
+                    b.Property<string>("EndReason")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("end_reason");
+
+                    b.Property<long>("EndedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("ended_at");
+
+                    b.Property<Guid>("EntryId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("entry_id");
+
+                    b.Property<string>("RecordingAddress")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("recording_address");
+
+                    b.Property<byte[]>("RecordingKey")
+                        .HasColumnType("bytea")
+                        .HasColumnName("recording_key");
+
+                    b.Property<byte[]>("RecordingSha256")
+                        .HasColumnType("bytea")
+                        .HasColumnName("recording_sha256");
+
+                    b.Property<long>("RecordingSize")
+                        .HasColumnType("bigint")
+                        .HasColumnName("recording_size");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("target");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_ssh_sessions");
+
+                    b.HasIndex("RecordingAddress")
+                        .HasDatabaseName("ix_ssh_sessions_recording_address");
+
+                    b.HasIndex("TenantId", "EntryId", "StartedAt")
+                        .HasDatabaseName("ix_ssh_sessions_tenant_id_entry_id_started_at");
+
+                    b.ToTable("ssh_sessions", (string)null);
+                });
+
             modelBuilder.Entity("Custos.Core.Tenants.Project", b =>
                 {
                     b.Property<Guid>("Id")

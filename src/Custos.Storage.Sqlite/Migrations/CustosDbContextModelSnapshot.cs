@@ -1429,6 +1429,88 @@ namespace Custos.Storage.Sqlite.Migrations
                     b.ToTable("ssh_host_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Custos.Core.SecureUse.SshSessionRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("actor");
+
+                    b.Property<long>("BytesIn")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("bytes_in");
+
+                    b.Property<long>("BytesOut")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("bytes_out");
+
+                    b.Property<string>("EndReason")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("end_reason");
+
+                    b.Property<long>("EndedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ended_at");
+
+                    b.Property<Guid>("EntryId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("entry_id");
+
+                    b.Property<string>("RecordingAddress")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("recording_address");
+
+                    b.Property<byte[]>("RecordingKey")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("recording_key");
+
+                    b.Property<byte[]>("RecordingSha256")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("recording_sha256");
+
+                    b.Property<long>("RecordingSize")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("recording_size");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("target");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_ssh_sessions");
+
+                    b.HasIndex("RecordingAddress")
+                        .HasDatabaseName("ix_ssh_sessions_recording_address");
+
+                    b.HasIndex("TenantId", "EntryId", "StartedAt")
+                        .HasDatabaseName("ix_ssh_sessions_tenant_id_entry_id_started_at");
+
+                    b.ToTable("ssh_sessions", (string)null);
+                });
+
             modelBuilder.Entity("Custos.Core.Tenants.Project", b =>
                 {
                     b.Property<Guid>("Id")

@@ -198,6 +198,7 @@ public sealed class CustosHost : IAsyncDisposable
         app.UseRequestLocalization(Localization.CultureSettings.Configure);
         app.UseErrorPages();
         app.UseStaticFiles();
+        app.UseWebSockets();
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -211,6 +212,7 @@ public sealed class CustosHost : IAsyncDisposable
         app.MapVaultEndpoints();
         app.MapDocumentEndpoints();
         app.MapSshEndpoints();
+        app.MapSshShellEndpoints();
         app.MapRetentionEndpoints();
         app.MapSearchEndpoints();
         app.MapOpenApi().RequireAuthorization();

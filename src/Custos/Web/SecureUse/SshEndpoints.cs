@@ -36,7 +36,7 @@ public static class SshEndpoints
     private static IResult From<T>(Result<T> result, Func<T, object?>? shape = null) =>
         result.Succeeded ? Results.Ok(shape is null ? result.Value : shape(result.Value!)) : Problem(result.Error!);
 
-    private static IResult Problem(Error error) => error.Code switch
+    internal static IResult Problem(Error error) => error.Code switch
     {
         "ssh.hostkey_unconfirmed" or "ssh.hostkey_mismatch" => Status(409, error),
         "ssh.unreachable" or "ssh.login_failed" => Status(502, error),

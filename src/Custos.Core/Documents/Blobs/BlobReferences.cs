@@ -1,0 +1,20 @@
+using Custos.Core.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Custos.Core.Documents.Blobs;
+
+/// <summary>
+/// Which blobs something still refers to: document versions and SSH session recordings share the blob store, so the
+/// janitor and scrub must ask both before calling a blob an orphan.
+/// </summary>
+internal static class BlobReferences
+{
+    public static async Task<HashSet<string>> ReferencedAsync(CustosDbContext db, IReadOnlyCollection<string> addresses, CancellationToken ct)
+    {
+        var found = (await db.DocumentVersions.AsNoTracking().Where(v => addresses.Contains(v.BlobAddress)).Select(v => v.BlobAddress).Distinct()
+            .ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+        found.UnionWith(await db.SshSessions.AsNoTracking().Where(s => s.RecordingAddress != null && addresses.Contains(s.RecordingAddress))
+            .Select(s => s.RecordingAddress!).ToListAsync(ct));
+        return found;
+    }
+}

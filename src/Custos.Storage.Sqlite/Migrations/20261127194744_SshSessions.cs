@@ -1,0 +1,57 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Custos.Storage.Sqlite.Migrations
+{
+    /// <inheritdoc />
+    public partial class SshSessions : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "ssh_sessions",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    tenant_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    entry_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    user_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    actor = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    target = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
+                    started_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    ended_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    end_reason = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    bytes_out = table.Column<long>(type: "INTEGER", nullable: false),
+                    bytes_in = table.Column<long>(type: "INTEGER", nullable: false),
+                    recording_address = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    recording_key = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    recording_sha256 = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    recording_size = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_ssh_sessions", x => x.id);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_ssh_sessions_recording_address",
+                table: "ssh_sessions",
+                column: "recording_address");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_ssh_sessions_tenant_id_entry_id_started_at",
+                table: "ssh_sessions",
+                columns: new[] { "tenant_id", "entry_id", "started_at" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "ssh_sessions");
+        }
+    }
+}
