@@ -29,15 +29,26 @@ internal static class SshAccess
         return (entry, target);
     }
 
-    /// <summary>Admits a use (Use on an SSH entry) and builds the entry's login from its decrypted secrets.</summary>
-    public static async Task<Result<(SshTarget Target, SshLogin Login)>> LoginAsync(CustosDbContext db, VaultAccessCache accessCache, AuditLog audit,
-        SecretSealer sealer, TenantId tenant, Guid entryId, VaultCaller caller, string action, TimeProvider time, CancellationToken ct)
+    /// <summary>
+    /// Admits a use (Use on an SSH entry) under its folder's session policy (hours, reason) and builds the entry's login
+    /// from its decrypted secrets. Refusals by policy are recorded like every other.
+    /// </summary>
+    public static async Task<Result<(SshTarget Target, SshLogin Login, FolderPolicy Policy)>> LoginAsync(CustosDbContext db, VaultAccessCache accessCache,
+        AuditLog audit, SecretSealer sealer, TenantId tenant, Guid entryId, VaultCaller caller, string action, string? reason, TimeProvider time,
+        CancellationToken ct)
     {
         var admitted = await AdmitAsync(db, accessCache, audit, tenant, entryId, caller, VaultRights.Use, action, time, ct);
         if (!admitted.Succeeded) return admitted.Error!;
         var (entry, target) = admitted.Value;
+        var policy = VaultEntries.FolderPolicyOf(await VaultEntries.PolicyChainAsync(db, entry.FolderId, ct));
+        var subject = VaultAudit.EntryTarget(entryId);
+        var now = TimeOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), time.LocalTimeZone).DateTime);
+        if (!policy.AllowsSessionAt(now))
+            return await VaultAudit.DenyAsync(audit, db, caller, action, tenant, subject, SshErrors.OutsideHours(policy.SessionHours!), ct);
+        if (policy.SessionReasonRequired && string.IsNullOrWhiteSpace(reason))
+            return await VaultAudit.DenyAsync(audit, db, caller, action, tenant, subject, SshErrors.ReasonRequired, ct);
         var bundle = await sealer.OpenAsync(tenant, entry.Id, VaultEntries.SecretsField, entry.Version, entry.Secrets, ct);
         var login = SshLogin.From(target, bundle);
-        return login.Succeeded ? (target, login.Value!) : login.Error!;
+        return login.Succeeded ? (target, login.Value!, policy) : login.Error!;
     }
 }

@@ -29,25 +29,28 @@ public sealed class SshCommands(IDbContextFactory<CustosDbContext> dbFactory, Va
 
     public sealed record CommandResult(int? ExitStatus, string Output, string Errors, bool Truncated, double Seconds);
 
-    public async Task<Result<CommandResult>> RunAsync(TenantId tenant, Guid entryId, string? command, TimeSpan? timeout, VaultCaller caller,
+    /// <param name="reason">Why (a ticket number): recorded with the run, and required where the folder's policy says so.</param>
+    public async Task<Result<CommandResult>> RunAsync(TenantId tenant, Guid entryId, string? command, TimeSpan? timeout, string? reason, VaultCaller caller,
         CancellationToken ct = default)
     {
         if (string.IsNullOrWhiteSpace(command) || command.Length > MaxCommandLength || command.Contains('\0'))
             return SshErrors.Invalid($"A command has 1 to {MaxCommandLength:N0} characters.");
         var limit = timeout ?? DefaultTimeout;
         if (limit <= TimeSpan.Zero || limit > MaxTimeout) return SshErrors.Invalid("The timeout is between 1 second and 1 hour.");
+        if (reason is { Length: > 500 }) return SshErrors.Invalid("A reason has at most 500 characters.");
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var admitted = await SshAccess.LoginAsync(db, accessCache, audit, sealer, tenant, entryId, caller, "ssh.exec", time, ct);
+        var admitted = await SshAccess.LoginAsync(db, accessCache, audit, sealer, tenant, entryId, caller, "ssh.exec", reason, time, ct);
         if (!admitted.Succeeded) return admitted.Error!;
         var target = admitted.Value.Target;
         using var login = admitted.Value.Login;
+        if (admitted.Value.Policy.SessionMaxMinutes is { } most && limit > TimeSpan.FromMinutes(most)) limit = TimeSpan.FromMinutes(most);
 
         var subject = VaultAudit.EntryTarget(entryId);
         var started = Stopwatch.StartNew();
         // On record before the credential goes anywhere; if it cannot be written, nothing is sent.
         await audit.RecordAsync(db, VaultAudit.Entry(caller, "ssh.exec", tenant, subject, AuditOutcome.Success,
-            ("target", target.ToString()), ("command", Truncate(command, 500)), ("client", caller.Client)), ct);
+            ("target", target.ToString()), ("command", Truncate(command, 500)), ("reason", reason), ("client", caller.Client)), ct);
 
         var connected = await SshConnect.OpenAsync(hostKeys, tenant, entryId, target, login, caller, ct);
         if (!connected.Succeeded)

@@ -12,6 +12,10 @@ public static class SshErrors
     public static readonly Error LoginFailed = new("ssh.login_failed", "The SSH target refused the entry's credential.");
     public static readonly Error TimedOut = new("ssh.timeout", "The command did not finish in time; it was stopped.");
 
+    public static readonly Error ReasonRequired = new("ssh.reason_required", "This folder asks for a reason or ticket number with every use.");
+
+    public static Error OutsideHours(string hours) => new("ssh.outside_hours", $"This folder allows sessions between {hours} only.");
+
     public static Error HostKeyUnconfirmed(string fingerprint) =>
         new("ssh.hostkey_unconfirmed", $"The target's host key {fingerprint} is not confirmed yet; someone with Manage on the entry must confirm it.");
 

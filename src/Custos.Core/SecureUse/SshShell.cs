@@ -20,15 +20,20 @@ public sealed class SshShell : IAsyncDisposable
     private readonly IBlobWriter recordingBlob;
     private readonly SegmentedEncryptingStream recordingStream;
     private readonly AsciicastRecorder recorder;
-    private readonly CancellationTokenSource ending = new();
+    private readonly CancellationTokenSource ending;
+    private readonly TimeProvider time;
+    private readonly ITimer? idleCheck;
+    private long lastActivityTicks;
     private readonly SemaphoreSlim closing = new(1, 1);
     private string? endReason;
     private bool closed;
 
     internal SshShell(SshShells owner, Guid id, TenantId tenant, Guid entryId, SshTarget target, Common.UserId user, string actor, DateTimeOffset startedAt,
         SshClient client, SshLogin login, ShellStream shell, IBlobWriter recordingBlob, SegmentedEncryptingStream recordingStream, byte[] recordingKey,
-        int cols, int rows, TimeSpan maxLength)
+        int cols, int rows, TimeSpan maxLength, TimeSpan? idle, TimeProvider time)
     {
+        this.time = time;
+        lastActivityTicks = time.GetUtcNow().UtcTicks;
         this.owner = owner;
         Id = id;
         Tenant = tenant;
@@ -45,8 +50,19 @@ public sealed class SshShell : IAsyncDisposable
         RecordingKey = recordingKey;
         recorder = new AsciicastRecorder(recordingStream);
         recorder.Header(cols, rows, startedAt, SshShells.Term);
-        ending.CancelAfter(maxLength);
+        // On the server's clock (a TimeProvider), so that policies can be tested without waiting.
+        ending = new CancellationTokenSource(maxLength, time);
         ending.Token.Register(() => endReason ??= "timeout");
+        if (idle is { } limit)
+        {
+            var every = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerSecond, Math.Min(limit.Ticks / 4, TimeSpan.TicksPerMinute)));
+            idleCheck = time.CreateTimer(_ =>
+            {
+                if (time.GetUtcNow().UtcTicks - Interlocked.Read(ref lastActivityTicks) < limit.Ticks) return;
+                endReason ??= "idle";
+                Terminate();
+            }, null, every, every);
+        }
     }
 
     public Guid Id { get; }
@@ -72,6 +88,7 @@ public sealed class SshShell : IAsyncDisposable
         var read = await Task.Run(() => shell.Read(buffer.Span), CancellationToken.None);
         if (read > 0)
         {
+            Interlocked.Exchange(ref lastActivityTicks, time.GetUtcNow().UtcTicks);
             BytesOut += read;
             recorder.Output(buffer.Span[..read]);
         }
@@ -82,6 +99,7 @@ public sealed class SshShell : IAsyncDisposable
     public Task WriteAsync(ReadOnlyMemory<byte> input)
     {
         BytesIn += input.Length;
+        Interlocked.Exchange(ref lastActivityTicks, time.GetUtcNow().UtcTicks);
         shell.Write(input.Span);
         shell.Flush();
         return Task.CompletedTask;
@@ -138,6 +156,7 @@ public sealed class SshShell : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        idleCheck?.Dispose();
         await CloseAsync("closed");
         shell.Dispose();
         client.Dispose();

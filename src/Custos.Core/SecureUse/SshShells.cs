@@ -21,6 +21,7 @@ public sealed class SshShells(IDbContextFactory<CustosDbContext> dbFactory, Vaul
 {
     public const string Term = "xterm-256color";
     public const string RecordingKeyField = "recording-key";
+    /// <summary>The longest a session lasts where the folder's policy says nothing shorter.</summary>
     public static readonly TimeSpan MaxLength = TimeSpan.FromHours(8);
 
     private readonly ConcurrentDictionary<Guid, SshShell> live = new();
@@ -32,28 +33,40 @@ public sealed class SshShells(IDbContextFactory<CustosDbContext> dbFactory, Vaul
 
     internal static (int Cols, int Rows) Clamp(int cols, int rows) => (Math.Clamp(cols, 10, 1000), Math.Clamp(rows, 2, 1000));
 
-    public async Task<Result<SshShell>> OpenAsync(TenantId tenant, Guid entryId, int cols, int rows, VaultCaller caller, CancellationToken ct = default)
+    /// <param name="reason">Why (a ticket number): recorded with the session, and required where the folder's policy says so.</param>
+    public async Task<Result<SshShell>> OpenAsync(TenantId tenant, Guid entryId, int cols, int rows, string? reason, VaultCaller caller,
+        CancellationToken ct = default)
     {
         (cols, rows) = Clamp(cols, rows);
+        if (reason is { Length: > 500 }) return SshErrors.Invalid("A reason has at most 500 characters.");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var admitted = await SshAccess.LoginAsync(db, accessCache, audit, sealer, tenant, entryId, caller, "ssh.session", time, ct);
+        var admitted = await SshAccess.LoginAsync(db, accessCache, audit, sealer, tenant, entryId, caller, "ssh.session", reason, time, ct);
         if (!admitted.Succeeded) return admitted.Error!;
-        var (target, login) = admitted.Value;
+        var (target, login, policy) = admitted.Value;
 
         var id = Guid.CreateVersion7();
         var subject = VaultAudit.EntryTarget(entryId);
-        // On record before the credential goes anywhere; if it cannot be written, nothing is sent.
-        await audit.RecordAsync(db, VaultAudit.Entry(caller, "ssh.session", tenant, subject, AuditOutcome.Success,
-            ("session", id.ToString()), ("target", target.ToString()), ("client", caller.Client)), ct);
-        var connected = await SshConnect.OpenAsync(hostKeys, tenant, entryId, target, login, caller, ct);
-        if (!connected.Succeeded)
+        Renci.SshNet.SshClient client;
+        try
+        {
+            // On record before the credential goes anywhere; if it cannot be written, nothing is sent.
+            await audit.RecordAsync(db, VaultAudit.Entry(caller, "ssh.session", tenant, subject, AuditOutcome.Success,
+                ("session", id.ToString()), ("target", target.ToString()), ("reason", reason), ("client", caller.Client)), ct);
+            var connected = await SshConnect.OpenAsync(hostKeys, tenant, entryId, target, login, caller, ct);
+            if (!connected.Succeeded)
+            {
+                login.Dispose();
+                await audit.RecordAsync(db, VaultAudit.Entry(caller, "ssh.session_end", tenant, subject, AuditOutcome.Failure,
+                    ("session", id.ToString()), ("target", target.ToString()), ("reason", connected.Error!.Code)), CancellationToken.None);
+                return connected.Error!;
+            }
+            client = connected.Value!;
+        }
+        catch
         {
             login.Dispose();
-            await audit.RecordAsync(db, VaultAudit.Entry(caller, "ssh.session_end", tenant, subject, AuditOutcome.Failure,
-                ("session", id.ToString()), ("target", target.ToString()), ("reason", connected.Error!.Code)), CancellationToken.None);
-            return connected.Error!;
+            throw;
         }
-        var client = connected.Value!;
         var key = RandomNumberGenerator.GetBytes(SegmentedStreamFormat.KeySize);
         try
         {
@@ -62,7 +75,8 @@ public sealed class SshShells(IDbContextFactory<CustosDbContext> dbFactory, Vaul
             var writer = await blobs.CreateUniqueAsync(ct);
             var encrypting = new SegmentedEncryptingStream(writer.Stream, key, AssociatedData(tenant, id), leaveOpen: true);
             var session = new SshShell(this, id, tenant, entryId, target, caller.User, caller.Actor.Name, time.StoredNow(), client, login, shell, writer,
-                encrypting, wrapped, cols, rows, MaxLength);
+                encrypting, wrapped, cols, rows, policy.SessionMaxMinutes is { } most ? TimeSpan.FromMinutes(most) : MaxLength,
+                policy.SessionIdleMinutes is { } idle ? TimeSpan.FromMinutes(idle) : null, time);
             live[id] = session;
             return session;
         }

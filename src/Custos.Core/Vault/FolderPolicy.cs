@@ -24,6 +24,15 @@ public sealed record FolderPolicy
     public bool BlockRevealWhenExpired { get; init; }
     public PolicyMode Mode { get; init; } = PolicyMode.Enforce;
 
+    /// <summary>SSH use of the folder's entries: at most this long per session or command (default 8 hours).</summary>
+    public int? SessionMaxMinutes { get; init; }
+    /// <summary>An interactive session without input or output for this long is closed.</summary>
+    public int? SessionIdleMinutes { get; init; }
+    /// <summary>When SSH use is allowed, "HH:mm-HH:mm" in the server's time zone (e.g. "07:00-19:00"); null: any time.</summary>
+    public string? SessionHours { get; init; }
+    /// <summary>Every SSH use must name a reason or ticket number, which is recorded with it.</summary>
+    public bool SessionReasonRequired { get; init; }
+
     public static readonly FolderPolicy Default = new();
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -35,7 +44,22 @@ public sealed record FolderPolicy
     public string? Validate() =>
         MinimumLength is < 1 or > 1024 ? "The minimum length must be between 1 and 1024."
         : MinimumClasses is < 0 or > 4 ? "The number of character classes must be between 0 and 4."
+        : SessionMaxMinutes is < 1 or > 1440 ? "A session lasts between 1 and 1,440 minutes."
+        : SessionIdleMinutes is < 1 or > 1440 ? "The idle timeout is between 1 and 1,440 minutes."
+        : SessionHours is not null && ParseHours(SessionHours) is null ? "Session hours are written like 07:00-19:00."
         : null;
+
+    /// <summary>Whether SSH use is allowed at this local time of day.</summary>
+    public bool AllowsSessionAt(TimeOnly time) => ParseHours(SessionHours) is not { } hours ||
+        (hours.From <= hours.To ? time >= hours.From && time < hours.To : time >= hours.From || time < hours.To);
+
+    private static (TimeOnly From, TimeOnly To)? ParseHours(string? text)
+    {
+        var parts = text?.Split('-', 2, StringSplitOptions.TrimEntries);
+        return parts is [var from, var to] && TimeOnly.TryParseExact(from, "HH:mm", out var f) && TimeOnly.TryParseExact(to, "HH:mm", out var t) && f != t
+            ? (f, t)
+            : null;
+    }
 
     /// <summary>Which rules the password breaks (empty when none), in words for the user.</summary>
     public IReadOnlyList<string> Check(string? password, DateTimeOffset? expiresAt)

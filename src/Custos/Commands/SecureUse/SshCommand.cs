@@ -19,15 +19,16 @@ public static class SshCommand
         var entry = new Argument<string>("entry") { Description = "The SSH entry: Folder/Title or its id." };
         var words = new Argument<string[]>("command") { Description = "The command to run, after --.", Arity = ArgumentArity.ZeroOrMore };
         var timeout = new Option<int?>("--timeout") { Description = "Seconds before the command is stopped (default 60, at most 3600)." };
+        var reason = new Option<string?>("--reason") { Description = "Why, e.g. a ticket number; recorded, and required where the folder's policy says so." };
         var command = verbs.Verb("ssh", "Run a command on an SSH entry's server with the entry's credential, without seeing it " +
-            "(e.g. custos ssh Server/web01 -- uptime). CUSTOS_TOKEN or --token-file as for custos vault.", [entry, words, timeout], async (call, ct) =>
+            "(e.g. custos ssh Server/web01 -- uptime). CUSTOS_TOKEN or --token-file as for custos vault.", [entry, words, timeout, reason], async (call, ct) =>
         {
             var text = string.Join(' ', call.Get(words) ?? []);
             if (text.Length == 0) throw new VaultUsageException("Give the command after --, e.g. custos ssh Server/web01 -- uptime (an interactive shell is not available yet).");
             var vault = await call.VaultAsync(ct);
             var id = await vault.EntryIdAsync(call.Get(entry)!, ct);
             var result = await call.Client.PostAsync<SshCommands.CommandResult>($"{vault.Api}/entries/{id}/ssh/exec",
-                new SshEndpoints.ExecRequest(text, call.Get(timeout)), ct);
+                new SshEndpoints.ExecRequest(text, call.Get(timeout), call.Get(reason)), ct);
             await call.Output.WriteAsync(result.Output);
             await call.Error.WriteAsync(result.Errors);
             if (result.Truncated) await call.Error.WriteLineAsync($"custos: output cut at {SshCommands.MaxOutputBytes / 1024 / 1024} MiB per stream");

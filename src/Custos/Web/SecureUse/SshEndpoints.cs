@@ -11,7 +11,7 @@ namespace Custos.Web.SecureUse;
 /// </summary>
 public static class SshEndpoints
 {
-    public sealed record ExecRequest(string? Command, int? TimeoutSeconds);
+    public sealed record ExecRequest(string? Command, int? TimeoutSeconds, string? Reason = null);
 
     public sealed record ConfirmRequest(string? Fingerprint);
 
@@ -24,7 +24,7 @@ public static class SshEndpoints
         // Runs something on the target: a change like any other, so browser sessions need the anti-forgery token.
         ssh.MapPost("/exec", async (Guid tenant, Guid id, ExecRequest body, HttpContext http, SshCommands commands, TimeProvider time, CancellationToken ct) =>
             From(await commands.RunAsync(new TenantId(tenant), id, body.Command, body.TimeoutSeconds is { } s ? TimeSpan.FromSeconds(s) : null,
-                http.Caller(time), ct))).Reveals().WithName("RunSshCommand");
+                body.Reason, http.Caller(time), ct))).Reveals().WithName("RunSshCommand");
         ssh.MapGet("/hostkey", async (Guid tenant, Guid id, HttpContext http, SshHostKeys keys, TimeProvider time, CancellationToken ct) =>
             From(await keys.GetAsync(new TenantId(tenant), id, http.Caller(time), ct), v => new HostKeyReply(v))).Reads().WithName("GetSshHostKey");
         ssh.MapPost("/hostkey/confirm", async (Guid tenant, Guid id, ConfirmRequest body, HttpContext http, SshHostKeys keys, TimeProvider time,
@@ -41,7 +41,8 @@ public static class SshEndpoints
         "ssh.hostkey_unconfirmed" or "ssh.hostkey_mismatch" => Status(409, error),
         "ssh.unreachable" or "ssh.login_failed" => Status(502, error),
         "ssh.timeout" => Status(504, error),
-        "ssh.not_ssh" or "ssh.no_credential" or "ssh.bad_key" => Status(422, error),
+        "ssh.not_ssh" or "ssh.no_credential" or "ssh.bad_key" or "ssh.reason_required" => Status(422, error),
+        "ssh.outside_hours" => Status(403, error),
         _ => VaultApi.Problem(error),
     };
 

@@ -40,14 +40,15 @@ public static class SshShellEndpoints
             .AddEndpointFilter(VaultApi.Require(Core.Identity.AccessTokens.VaultWrite, antiforgery: true)).WithName("TerminateSshSession");
     }
 
-    private static async Task<IResult> ShellAsync(Guid tenant, Guid id, int? cols, int? rows, HttpContext http, SshShells shells, TimeProvider time)
+    private static async Task<IResult> ShellAsync(Guid tenant, Guid id, int? cols, int? rows, string? reason, HttpContext http, SshShells shells,
+        TimeProvider time)
     {
         if (!http.WebSockets.IsWebSocketRequest) return Results.Problem(statusCode: 400, title: "This address opens a terminal over a WebSocket.");
         // A browser sends its cookie along with any site's WebSocket: only our own pages may open one that way.
         var session = http.Session()!;
         if (!session.IsToken && !SameOrigin(http)) return Results.Problem(statusCode: 403, title: "Terminal sessions open from Custos's own pages only.");
         var ct = http.RequestAborted;
-        var opened = await shells.OpenAsync(new TenantId(tenant), id, cols ?? 80, rows ?? 24, http.Caller(time), ct);
+        var opened = await shells.OpenAsync(new TenantId(tenant), id, cols ?? 80, rows ?? 24, reason, http.Caller(time), ct);
         if (!opened.Succeeded) return SshEndpoints.Problem(opened.Error!);
         await using var shell = opened.Value!;
         using var socket = await http.WebSockets.AcceptWebSocketAsync();
