@@ -58,7 +58,7 @@ public sealed class SshShell : IAsyncDisposable
             var every = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerSecond, Math.Min(limit.Ticks / 4, TimeSpan.TicksPerMinute)));
             idleCheck = time.CreateTimer(_ =>
             {
-                if (time.GetUtcNow().UtcTicks - Interlocked.Read(ref lastActivityTicks) < limit.Ticks) return;
+                if (ending.IsCancellationRequested || time.GetUtcNow().UtcTicks - Interlocked.Read(ref lastActivityTicks) < limit.Ticks) return;
                 endReason ??= "idle";
                 Terminate();
             }, null, every, every);
@@ -122,9 +122,10 @@ public sealed class SshShell : IAsyncDisposable
             // Unblocks a pending read.
             client.Disconnect();
         }
-        catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException)
+        catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException or Renci.SshNet.Common.SshException or IOException
+                                      or System.Net.Sockets.SocketException)
         {
-            // Already gone.
+            // Already gone. (This may run on a timer thread, where an exception would end the process.)
         }
     }
 
