@@ -70,7 +70,8 @@ public sealed class DocumentContent(IBlobStore blobs, SecretSealer sealer)
     /// <summary>Deletes a blob that no committed version refers to (an upload whose transaction failed).</summary>
     public Task DiscardAsync(string address, CancellationToken ct = default) => blobs.DeleteAsync(address, ct);
 
-    private static byte[] AssociatedData(TenantId tenant, Guid versionId)
+    /// <summary>Binds a stream to its tenant and row (a version, or a session recording): moved to another row it does not decrypt.</summary>
+    internal static byte[] AssociatedData(TenantId tenant, Guid versionId)
     {
         var ad = new byte[32];
         tenant.Value.TryWriteBytes(ad);

@@ -73,7 +73,7 @@ public sealed class SshShells(IDbContextFactory<CustosDbContext> dbFactory, Vaul
             var wrapped = await sealer.SealBytesAsync(tenant, id, RecordingKeyField, 1, key, ct);
             var shell = client.CreateShellStream(Term, (uint)cols, (uint)rows, 0, 0, 64 * 1024);
             var writer = await blobs.CreateUniqueAsync(ct);
-            var encrypting = new SegmentedEncryptingStream(writer.Stream, key, AssociatedData(tenant, id), leaveOpen: true);
+            var encrypting = new SegmentedEncryptingStream(writer.Stream, key, Documents.DocumentContent.AssociatedData(tenant, id), leaveOpen: true);
             var session = new SshShell(this, id, tenant, entryId, target, caller.User, caller.Actor.Name, time.StoredNow(), client, login, shell, writer,
                 encrypting, wrapped, cols, rows, policy.SessionMaxMinutes is { } most ? TimeSpan.FromMinutes(most) : MaxLength,
                 policy.SessionIdleMinutes is { } idle ? TimeSpan.FromMinutes(idle) : null, time);
@@ -133,7 +133,7 @@ public sealed class SshShells(IDbContextFactory<CustosDbContext> dbFactory, Vaul
         var key = await sealer.OpenBytesAsync(tenant, row.Id, RecordingKeyField, 1, row.RecordingKey, ct);
         try
         {
-            await using var plain = new SegmentedDecryptingStream(blob, key, AssociatedData(tenant, row.Id));
+            await using var plain = new SegmentedDecryptingStream(blob, key, Documents.DocumentContent.AssociatedData(tenant, row.Id));
             var content = new MemoryStream();
             await plain.CopyToAsync(content, ct);
             await audit.RecordAsync(db, VaultAudit.Entry(caller, "ssh.recording", tenant, VaultAudit.EntryTarget(entryId), AuditOutcome.Success,
@@ -182,13 +182,5 @@ public sealed class SshShells(IDbContextFactory<CustosDbContext> dbFactory, Vaul
                 ["session"] = session.Id.ToString(), ["target"] = session.Target.ToString(), ["reason"] = reason, ["seconds"] = seconds,
                 ["bytes_out"] = session.BytesOut.ToString(), ["recording"] = address is null ? "none" : "stored",
             }));
-    }
-
-    private static byte[] AssociatedData(TenantId tenant, Guid sessionId)
-    {
-        var ad = new byte[32];
-        tenant.Value.TryWriteBytes(ad);
-        sessionId.TryWriteBytes(ad.AsSpan(16));
-        return ad;
     }
 }
