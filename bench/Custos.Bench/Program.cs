@@ -20,6 +20,8 @@ switch (name)
         return await VaultImportBench.RunAsync(rest);
     case "documents":
         return await DocumentBench.RunAsync(rest);
+    case "ssh":
+        return await SshBench.RunAsync(rest);
     default:
         if (name.Length > 0 && name is not ("-h" or "--help" or "help"))
         {
@@ -69,5 +71,11 @@ static void PrintUsage()
                             --files <n> (default 10000), --file-kib <n> (default 10), --concurrency <n> (default 16),
                             --pg-pool <n> (default 50), --runs <n> (large transfers and dd, median judged; default 3),
                             --no-split, --skip-ceilings
+          ssh      Secure use against a real OpenSSH sshd on loopback (needs root, /usr/sbin/sshd and /usr/bin/ssh; creates the
+                   system user custos-bench-ssh): keystroke round trip through Custos's WebSocket shell versus ssh -tt to the
+                   same sshd (interleaved, p50/p95/p99/max), throughput of cat of a printable file through the WebSocket, the
+                   CLI (custos ssh ENTRY, where this build has an interactive mode), ssh -tt and ssh without pty, and memory
+                   and threads per concurrent idle session (client and server share the process).
+                   Options: --keystrokes <n> (default 1000), --size-mib <n> (default 100), --sessions <n> (default 50)
         """);
 }

@@ -27,14 +27,14 @@ public sealed class VaultJourneyTests(ITestOutputHelper output)
         var work = Directory.CreateTempSubdirectory("custos-vault-e2e").FullName;
         try
         {
-            await SetUpOrganisationAsync(server.DataDirectory, work);
+            await VaultJourneySetup.SetUpOrganisationAsync(server.DataDirectory, work);
             var kdbx = await MakeKeePassFileAsync(work);
             Step("users, groups and tenant set up with ./custos; KeePass file made with keepassxc-cli");
 
             using var playwright = await Playwright.CreateAsync();
             await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = ChromiumPath, Headless = true, Args = ChromiumArgs });
-            var carol = await LoginAsync(browser, server, "carol");
-            var dave = await LoginAsync(browser, server, "dave");
+            var carol = await VaultJourneySetup.LoginAsync(browser, server, "carol");
+            var dave = await VaultJourneySetup.LoginAsync(browser, server, "dave");
             Step("carol (Manage through ops) and dave (Use through helpdesk) logged in");
 
             // Import through the browser into a new folder that inherits the vault's rights.
@@ -105,24 +105,6 @@ public sealed class VaultJourneyTests(ITestOutputHelper output)
         }
     }
 
-    private static async Task SetUpOrganisationAsync(string data, string work)
-    {
-        foreach (var user in new[] { "carol", "dave" })
-        {
-            var file = Path.Combine(work, user + ".pw");
-            await File.WriteAllTextAsync(file, PasswordOf(user));
-            await Programs.CustosAsync(data, "user", "add", user, "--password-file", file);
-        }
-        await Programs.CustosAsync(data, "tenant", "add", "Acme");
-        foreach (var (group, member, rights) in new[] { ("ops", "carol", "manage"), ("helpdesk", "dave", "use") })
-        {
-            await Programs.CustosAsync(data, "group", "add", group);
-            await Programs.CustosAsync(data, "group", "add-member", group, member);
-            await Programs.CustosAsync(data, "tenant", "grant", "Acme", group);
-            await Programs.CustosAsync(data, "tenant", "vault-grant", "Acme", group, "--rights", rights);
-        }
-    }
-
     private static async Task<string> MakeKeePassFileAsync(string work)
     {
         var file = Path.Combine(work, "team.kdbx");
@@ -139,19 +121,6 @@ public sealed class VaultJourneyTests(ITestOutputHelper output)
         return file;
     }
 
-    private static async Task<IPage> LoginAsync(IBrowser browser, CustosServerProcess server, string user)
-    {
-        var context = await browser.NewContextAsync(new BrowserNewContextOptions { IgnoreHTTPSErrors = true, Locale = "en-US" });
-        context.SetDefaultTimeout(30_000);
-        var page = await context.NewPageAsync();
-        await page.GotoAsync(new Uri(server.BaseUrl, "/login").ToString());
-        await page.Locator("#userName").FillAsync(user);
-        await page.Locator("#password").FillAsync(PasswordOf(user));
-        await page.Locator("main form button[type=submit]").ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
-        return page;
-    }
-
     /// <summary>From the tenant page, through the imported folder's tree, to its only entry; returns the entry's address.</summary>
     private static async Task<string> OpenEntryAsync(IPage page, string folder)
     {
@@ -162,8 +131,6 @@ public sealed class VaultJourneyTests(ITestOutputHelper output)
         await page.WaitForURLAsync(url => url.Contains("/entries/", StringComparison.Ordinal));
         return page.Url;
     }
-
-    private static string PasswordOf(string user) => $"Correct-Horse-{user}-42";
 
     private void Step(string what) => output.WriteLine($"[{_clock.Elapsed.TotalSeconds,6:0.0} s] {what}");
 }

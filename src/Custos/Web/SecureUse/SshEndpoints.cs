@@ -36,16 +36,19 @@ public static class SshEndpoints
     private static IResult From<T>(Result<T> result, Func<T, object?>? shape = null) =>
         result.Succeeded ? Results.Ok(shape is null ? result.Value : shape(result.Value!)) : Problem(result.Error!);
 
-    internal static IResult Problem(Error error) => error.Code switch
-    {
-        "ssh.hostkey_unconfirmed" or "ssh.hostkey_mismatch" => Status(409, error),
-        "ssh.unreachable" or "ssh.login_failed" => Status(502, error),
-        "ssh.timeout" => Status(504, error),
-        "ssh.not_ssh" or "ssh.no_credential" or "ssh.bad_key" or "ssh.reason_required" => Status(422, error),
-        "ssh.outside_hours" => Status(403, error),
-        _ => VaultApi.Problem(error),
-    };
+    internal static IResult Problem(Error error) =>
+        error.Code.StartsWith("ssh.", StringComparison.Ordinal)
+            ? Results.Problem(statusCode: StatusOf(error), title: error.Message, extensions: new Dictionary<string, object?> { ["code"] = error.Code })
+            : VaultApi.Problem(error);
 
-    private static IResult Status(int status, Error error) =>
-        Results.Problem(statusCode: status, title: error.Message, extensions: new Dictionary<string, object?> { ["code"] = error.Code });
+    internal static int StatusOf(Error error) => error.Code switch
+    {
+        "ssh.hostkey_unconfirmed" or "ssh.hostkey_mismatch" => 409,
+        "ssh.unreachable" or "ssh.login_failed" => 502,
+        "ssh.timeout" => 504,
+        "ssh.outside_hours" => 403,
+        "ssh.invalid" => 400,
+        _ when error.Code.StartsWith("ssh.", StringComparison.Ordinal) => 422,
+        _ => VaultApi.StatusOf(error),
+    };
 }

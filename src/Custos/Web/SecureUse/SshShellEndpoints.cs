@@ -22,7 +22,8 @@ public static class SshShellEndpoints
     public static void MapSshShellEndpoints(this IEndpointRouteBuilder app)
     {
         var entry = app.MapGroup("/api/v1/tenants/{tenant:guid}/vault/entries/{id:guid}/ssh").RequireAuthorization(Policies.FullSession).WithTags("Secure use");
-        entry.MapGet("/shell", ShellAsync).Reads().WithName("OpenSshShell");
+        // Browsers open WebSockets over HTTP/2 where they can, with an extended CONNECT instead of GET (RFC 8441).
+        entry.MapMethods("/shell", [HttpMethods.Get, HttpMethods.Connect], ShellAsync).Reads().WithName("OpenSshShell");
         entry.MapGet("/sessions", async (Guid tenant, Guid id, HttpContext http, SshShells shells, TimeProvider time, CancellationToken ct) =>
             VaultApi.From(await shells.ListAsync(new TenantId(tenant), id, http.Caller(time), ct))).Reads().WithName("ListSshSessions");
         entry.MapGet("/sessions/{session:guid}/recording", async (Guid tenant, Guid id, Guid session, HttpContext http, SshShells shells, TimeProvider time,
@@ -40,8 +41,12 @@ public static class SshShellEndpoints
             .AddEndpointFilter(VaultApi.Require(Core.Identity.AccessTokens.VaultWrite, antiforgery: true)).WithName("TerminateSshSession");
     }
 
-    private static async Task<IResult> ShellAsync(Guid tenant, Guid id, int? cols, int? rows, string? reason, HttpContext http, SshShells shells,
-        TimeProvider time)
+    /// <param name="errorFrames">
+    /// A browser cannot read the response to a refused WebSocket handshake, so the terminal page asks for refusals as a
+    /// text frame {"type":"error","status":N,"code":"…","title":"…"} on an accepted socket, closed right after.
+    /// </param>
+    private static async Task<IResult> ShellAsync(Guid tenant, Guid id, int? cols, int? rows, string? reason, bool? errorFrames, HttpContext http,
+        SshShells shells, TimeProvider time)
     {
         if (!http.WebSockets.IsWebSocketRequest) return Results.Problem(statusCode: 400, title: "This address opens a terminal over a WebSocket.");
         // A browser sends its cookie along with any site's WebSocket: only our own pages may open one that way.
@@ -49,7 +54,16 @@ public static class SshShellEndpoints
         if (!session.IsToken && !SameOrigin(http)) return Results.Problem(statusCode: 403, title: "Terminal sessions open from Custos's own pages only.");
         var ct = http.RequestAborted;
         var opened = await shells.OpenAsync(new TenantId(tenant), id, cols ?? 80, rows ?? 24, reason, http.Caller(time), ct);
-        if (!opened.Succeeded) return SshEndpoints.Problem(opened.Error!);
+        if (!opened.Succeeded)
+        {
+            if (errorFrames != true) return SshEndpoints.Problem(opened.Error!);
+            using var refused = await http.WebSockets.AcceptWebSocketAsync();
+            var error = opened.Error!;
+            var frame = JsonSerializer.SerializeToUtf8Bytes(new { type = "error", status = SshEndpoints.StatusOf(error), code = error.Code, title = error.Message });
+            await Quietly(refused.SendAsync(frame, WebSocketMessageType.Text, true, ct));
+            await Quietly(refused.CloseOutputAsync(WebSocketCloseStatus.PolicyViolation, "refused", CancellationToken.None));
+            return Results.Empty;
+        }
         await using var shell = opened.Value!;
         using var socket = await http.WebSockets.AcceptWebSocketAsync();
         var output = PumpOutputAsync(shell, socket);

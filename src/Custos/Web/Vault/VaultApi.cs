@@ -60,7 +60,7 @@ internal static class VaultApi
     public static IResult From<T>(Result<T> result, Func<T, object?>? shape = null) =>
         result.Succeeded ? Results.Ok(shape is null ? result.Value : shape(result.Value!)) : Problem(result.Error!);
 
-    private static int StatusOf(Error error) => error.Code switch
+    internal static int StatusOf(Error error) => error.Code == VaultErrors.StepUpRequired.Code ? 403 : error.Code switch
     {
         "vault.not_found" or "vault.no_such_field" => 404,
         "vault.forbidden" or "vault.expired" => 403,

@@ -1,4 +1,5 @@
 using Custos.Core.Data;
+using Custos.Core.SecureUse;
 using Custos.Core.Tenants;
 using Custos.Core.Vault;
 using Custos.Web.Administration;
@@ -17,13 +18,17 @@ namespace Custos.Web.Vault.Pages;
 public sealed class EntryModel(
     AccessPolicy policy, TenantAdministration tenants, VaultEntries entries, VaultGrants grants, VaultReports reports,
     VaultAttachments attachments, VaultAccessRequests requests, VaultOptions options, IDbContextFactory<CustosDbContext> dbFactory,
-    TimeProvider time) : VaultPageModel(policy, tenants, time)
+    SshHostKeys hostKeys, TimeProvider time) : VaultPageModel(policy, tenants, time)
 {
     public EntryView Entry { get; private set; } = null!;
     public IReadOnlyList<VaultEntries.VersionInfo> History { get; private set; } = [];
     public GrantsPanel? Grants { get; private set; }
     public EntryAccessReport? Report { get; private set; }
     public int ClipboardSeconds => options.ClipboardClearSeconds;
+    /// <summary>The entry's ssh:// URL when it is an SSH login (it then opens in the browser terminal).</summary>
+    public string? SshUrl { get; private set; }
+    /// <summary>What the SSH target presented so far, and whether that is confirmed.</summary>
+    public SshHostKeys.HostKeyView? HostKey { get; private set; }
     public bool CanRead => Has("read");
     public bool CanModify => Has("modify");
     public bool CanManage => Has("manage");
@@ -76,6 +81,14 @@ public sealed class EntryModel(
         return await AfterAsync(id, result.Succeeded ? null : result.Error, ct);
     }
 
+    /// <summary>A Manage holder confirms the host key the target presented (TOM 6.9: pinned before any credential is sent).</summary>
+    public async Task<IActionResult> OnPostTrustHostKeyAsync(Guid tenant, Guid id, string? fingerprint, CancellationToken ct)
+    {
+        if (await LoadTenantAsync(tenant, ct) is { } stop) return stop;
+        var result = await hostKeys.ConfirmAsync(Tenant, id, fingerprint, Caller, ct);
+        return await AfterAsync(id, result.Succeeded ? null : result.Error, ct);
+    }
+
     private async Task<IActionResult> AfterAsync(Guid id, Core.Common.Error? error, CancellationToken ct)
     {
         if (error is not null && Redirected(error) is { } redirect) return redirect;
@@ -89,6 +102,8 @@ public sealed class EntryModel(
         if (!entry.Succeeded) return Redirected(entry.Error!) ?? NotFound();
         Entry = entry.Value!;
         History = (await entries.HistoryAsync(Tenant, id, Caller, ct)).Value ?? [];
+        SshUrl = SecureUse.Pages.TerminalPage.SshUrl(Entry);
+        if (SshUrl is not null) HostKey = (await hostKeys.GetAsync(Tenant, id, Caller, ct)).Value;
         if (CanManage)
         {
             var list = await grants.ListAsync(Tenant, new GrantTarget(null, id), Caller, ct);

@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Runtime.Versioning;
+using Custos.Tests.Infrastructure;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+
+namespace Custos.EndToEnd.Tests;
+
+/// <summary>
+/// TOM 6.9 as a user meets it, against the real `./custos serve`, a real sshd and Chromium: carol stores an SSH login in
+/// the browser; dave, who may only use it, opens a browser terminal, is refused until carol confirms the host key, then
+/// works on the server without ever seeing the password; carol plays the session's recording back.
+/// </summary>
+[UnsupportedOSPlatform("windows")]
+public sealed class SecureUseJourneyTests(ITestOutputHelper output)
+{
+    private const string ChromiumPath = "/usr/bin/chromium";
+    private static readonly string[] ChromiumArgs = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-quic"];
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+
+    [Fact]
+    public async Task SshEntry_UseHolderWorksInBrowserTerminal_AfterHostKeyConfirmed_NeverSeesPassword_RecordingPlaysBack()
+    {
+        Assert.True(File.Exists(ChromiumPath), $"Chromium is missing at {ChromiumPath}; test.sh installs it.");
+        await using var ssh = await SshTestServer.StartAsync();
+        var (server, _) = await CustosServerProcess.StartAsync();
+        using var _ = server;
+        var work = Directory.CreateTempSubdirectory("custos-ssh-e2e").FullName;
+        var console = new List<string>();
+        try
+        {
+            await VaultJourneySetup.SetUpOrganisationAsync(server.DataDirectory, work);
+            using var playwright = await Playwright.CreateAsync();
+            await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = ChromiumPath, Headless = true, Args = ChromiumArgs });
+            var carol = await VaultJourneySetup.LoginAsync(browser, server, "carol");
+            var dave = await VaultJourneySetup.LoginAsync(browser, server, "dave");
+            var policyViolations = new List<string>();
+            foreach (var page in new[] { carol, dave })
+            {
+                page.Console += (_, message) =>
+                {
+                    lock (console) console.Add($"{message.Type}: {message.Text}");
+                    if (message.Text.Contains("Content Security Policy", StringComparison.Ordinal)) policyViolations.Add(message.Text);
+                };
+                page.PageError += (_, error) => { lock (console) console.Add("page error: " + error); };
+            }
+            Step("sshd on loopback; carol (Manage) and dave (Use) logged in");
+
+            // carol stores the server's login in a new folder.
+            await carol.GotoAsync(new Uri(server.BaseUrl, "/vault").ToString());
+            await carol.Locator("#vault-tenants a", new() { HasTextString = "Acme" }).ClickAsync();
+            await carol.Locator("a[href*='/new-folder']").ClickAsync();
+            await carol.Locator("#folder-name").FillAsync("Server");
+            await carol.Locator("input[name=rightsChoice][value=inherit]").CheckAsync();
+            await carol.Locator("main form button[type=submit]").ClickAsync();
+            await carol.Locator("a.button[href*='entry-form']").ClickAsync();
+            await carol.Locator("#entry-title").FillAsync("app01");
+            await carol.Locator("#entry-username").FillAsync(ssh.PasswordUser);
+            await carol.Locator("#entry-password").FillAsync(ssh.Password);
+            await carol.Locator("#entry-urls").FillAsync($"ssh://{ssh.Host}:{ssh.Port}");
+            await carol.Locator("#entry-limitation").FillAsync("Test server with a generated password");
+            await carol.Locator("#entry-form input[name='Input.RightsChoice'][value=inherit]").CheckAsync();
+            await carol.Locator("#entry-form button[type=submit]").ClickAsync();
+            await carol.WaitForURLAsync(url => url.Contains("/entries/", StringComparison.Ordinal) && !url.Contains("entry-form", StringComparison.Ordinal),
+                new() { Timeout = 15_000 }).ContinueWith(async t =>
+                {
+                    if (t.IsFaulted) Assert.Fail($"saving the entry did not open it: {carol.Url}\n{await carol.Locator("main").InnerTextAsync()}");
+                }).Unwrap();
+            await carol.Locator("#ssh-use").WaitForAsync();
+            var entryUrl = carol.Url.Split('?')[0];
+            Assert.Contains("/entries/", entryUrl);
+            Step("carol stored the SSH entry: " + entryUrl);
+
+            // dave opens the terminal: the first key the server shows is recorded, and refused until someone confirms it.
+            await dave.GotoAsync(entryUrl);
+            Assert.Equal(0, await dave.Locator("[data-reveal], [data-copy]").CountAsync());
+            await dave.Locator("#open-terminal").ClickAsync();
+            await dave.Locator("#terminal-connect").ClickAsync();
+            await dave.Locator("#terminal-status.error").WaitForAsync();
+            Assert.Contains("host key is not confirmed", await dave.Locator("#terminal-status").InnerTextAsync());
+            Step("dave refused: " + await dave.Locator("#terminal-status").InnerTextAsync());
+
+            // carol sees the fingerprint the server presented (the one ssh-keygen prints) and confirms it.
+            await carol.ReloadAsync();
+            Assert.Contains(ssh.HostKeyFingerprint, await carol.Locator("#ssh-hostkey").InnerTextAsync());
+            await carol.Locator("#trust-hostkey").ClickAsync();
+            await carol.Locator("#ssh-hostkey", new() { HasTextString = "confirmed by" }).WaitForAsync();
+            Assert.Contains("carol", await carol.Locator("#ssh-hostkey").InnerTextAsync());
+            Step("carol confirmed " + ssh.HostKeyFingerprint);
+
+            // dave works on the server.
+            await dave.Locator("#terminal-reason").FillAsync("TICKET-4711");
+            await dave.Locator("#terminal-connect").ClickAsync();
+            await dave.Locator("#terminal-disconnect:not([hidden])").WaitForAsync();
+            await dave.Locator("#terminal").ClickAsync();
+            await dave.Keyboard.TypeAsync("echo HALLO-$((6*7)) $(whoami)");
+            await dave.Keyboard.PressAsync("Enter");
+            await dave.WaitForFunctionAsync("user => document.querySelector('#terminal .xterm-rows')?.innerText.includes('HALLO-42 ' + user)", ssh.PasswordUser);
+            var screen = await dave.Locator("#terminal .xterm-rows").InnerTextAsync();
+            Step("dave's terminal shows: " + screen.Trim().ReplaceLineEndings(" | "));
+            await dave.Locator("#terminal-disconnect").ClickAsync();
+            await dave.Locator("#terminal-connect:not([disabled])").WaitForAsync();
+            Assert.DoesNotContain(ssh.Password, await dave.ContentAsync());
+            Assert.DoesNotContain(ssh.Password, screen);
+
+            // carol plays the recording back.
+            await carol.GotoAsync(entryUrl + "/sessions");
+            var row = carol.Locator("#ssh-sessions tbody tr").First;
+            Assert.Contains("dave", await row.InnerTextAsync());
+            await row.Locator("a", new() { HasTextString = "Play" }).ClickAsync();
+            await carol.WaitForFunctionAsync("() => document.querySelector('#player .xterm-rows')?.innerText.includes('HALLO-42')");
+            Assert.DoesNotContain(ssh.Password, await carol.ContentAsync());
+            Step("the recording plays back in carol's browser");
+
+            Assert.True(policyViolations.Count == 0, "CSP refused something:\n" + string.Join('\n', policyViolations));
+        }
+        catch
+        {
+            lock (console) output.WriteLine("browser console:\n" + string.Join('\n', console));
+            output.WriteLine(server.Log);
+            throw;
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    private void Step(string what) => output.WriteLine($"[{_clock.Elapsed.TotalSeconds,6:0.0} s] {what}");
+}
