@@ -14,6 +14,7 @@ command -v testssl >/dev/null 2>&1 || missing+=(testssl.sh)
 [ -x /usr/sbin/slapd ] && command -v ldapsearch >/dev/null 2>&1 || missing+=(slapd ldap-utils)
 [ -x /usr/sbin/sshd ] && command -v ssh-keygen >/dev/null 2>&1 || missing+=(openssh-server)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 command -v keepassxc-cli >/dev/null 2>&1 || missing+=(keepassxc)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 if [ ${#missing[@]} -gt 0 ]; then

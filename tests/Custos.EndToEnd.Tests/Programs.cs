@@ -9,7 +9,8 @@ internal static class Programs
 
     public sealed record Outcome(int ExitCode, string Output, string Error);
 
-    public static async Task<Outcome> RunAsync(string file, IEnumerable<string> args, string? stdin = null, string? workingDirectory = null)
+    public static async Task<Outcome> RunAsync(string file, IEnumerable<string> args, string? stdin = null, string? workingDirectory = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(file)
         {
@@ -17,6 +18,7 @@ internal static class Programs
             WorkingDirectory = workingDirectory ?? RepositoryRoot.Path,
         };
         foreach (var a in args) start.ArgumentList.Add(a);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {file}.");
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();

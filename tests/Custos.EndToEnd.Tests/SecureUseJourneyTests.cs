@@ -75,6 +75,7 @@ public sealed class SecureUseJourneyTests(ITestOutputHelper output)
             await dave.GotoAsync(entryUrl);
             Assert.Equal(0, await dave.Locator("[data-reveal], [data-copy]").CountAsync());
             await dave.Locator("#open-terminal").ClickAsync();
+            await dave.Locator("#terminal-root[data-ready]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
             await dave.Locator("#terminal-connect").ClickAsync();
             await dave.Locator("#terminal-status.error").WaitForAsync();
             Assert.Contains("host key is not confirmed", await dave.Locator("#terminal-status").InnerTextAsync());
@@ -113,6 +114,27 @@ public sealed class SecureUseJourneyTests(ITestOutputHelper output)
             Step("the recording plays back in carol's browser");
 
             Assert.True(policyViolations.Count == 0, "CSP refused something:\n" + string.Join('\n', policyViolations));
+
+            // dave on the command line: a token of his own, then a shell with piped input, then one in a terminal.
+            var token = (await Programs.CustosAsync(server.DataDirectory, "token", "create", "--user", "dave", "--scope", "vault:read", "--name", "laptop")).Split('\n')[0].Trim();
+            string[] connection = ["--server", server.BaseUrl.ToString(), "--data", server.DataDirectory, "--tenant", "Acme"];
+            var environment = new Dictionary<string, string> { ["CUSTOS_TOKEN"] = token };
+            var piped = await Programs.RunAsync("bash", ["./custos", "ssh", "Server/app01", "--reason", "TICKET-4712", .. connection],
+                "echo CLI-$((6*7)) $(whoami)\nexit\n", environment: environment);
+            Assert.True(piped.ExitCode == 0, $"custos ssh (piped) exited {piped.ExitCode}: {piped.Error}");
+            Assert.Contains($"CLI-42 {ssh.PasswordUser}", piped.Output);
+            Step("custos ssh with piped input: " + piped.Output.Trim().Split('\n')[^1].Trim());
+
+            // In a terminal (script gives it one): raw mode, the terminal's size, and a resize (SIGWINCH) 8 s in.
+            var command = string.Join(' ', ((string[])["./custos", "ssh", "Server/app01", .. connection]).Select(a => $"'{a}'"));
+            var inTerminal = await Programs.RunAsync("script", ["-qec", $"stty cols 100 rows 30; (sleep 8; stty cols 120 rows 40 < /dev/tty) & {command}", "/dev/null"],
+                "stty size; sleep 12; stty size; exit\n", environment: environment);
+            Assert.True(inTerminal.ExitCode == 0, $"custos ssh (terminal) exited {inTerminal.ExitCode}: {inTerminal.Error}{inTerminal.Output}");
+            // The shell's output carries terminal escapes (bracketed paste and the like) right before the numbers.
+            var sizes = System.Text.RegularExpressions.Regex.Matches(inTerminal.Output, "(?<![0-9])(?:30 100|40 120)(?![0-9])").Select(m => m.Value).ToList();
+            Assert.True(sizes is ["30 100", "40 120"], "expected the size, then the new size after the resize; got:\n" + inTerminal.Output);
+            Assert.DoesNotContain(ssh.Password, piped.Output + piped.Error + inTerminal.Output + inTerminal.Error);
+            Step("custos ssh in a terminal followed its resize: " + string.Join(" → ", sizes));
         }
         catch
         {

@@ -1,3 +1,4 @@
+using System.Net.WebSockets;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Authentication;
@@ -21,11 +22,13 @@ internal sealed class VaultClient : IDisposable
 
     private readonly HttpClient http;
     private readonly ServerTrust trust;
+    private readonly string token;
 
     public VaultClient(Uri server, string token, ServerTrust trust)
     {
         Server = server;
         this.trust = trust;
+        this.token = token;
         var handler = new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
@@ -67,6 +70,33 @@ internal sealed class VaultClient : IDisposable
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         using var response = await SendRawAsync(request, ct);
         return await response.Content.ReadAsByteArrayAsync(ct);
+    }
+
+    /// <summary>A WebSocket to the server (an SSH session), authenticated and trusted as every request is.</summary>
+    public async Task<ClientWebSocket> OpenWebSocketAsync(string pathAndQuery, CancellationToken ct)
+    {
+        var socket = new ClientWebSocket();
+        socket.Options.SetRequestHeader("Authorization", $"Bearer {token}");
+        socket.Options.SetRequestHeader("X-Custos-Client", "cli");
+        socket.Options.RemoteCertificateValidationCallback = trust.Validate;
+        socket.Options.KeepAliveInterval = TimeSpan.FromSeconds(30);
+        var url = new Uri(Server, pathAndQuery);
+        url = new UriBuilder(url) { Scheme = url.Scheme == Uri.UriSchemeHttps ? "wss" : "ws" }.Uri;
+        try
+        {
+            await socket.ConnectAsync(url, ct);
+            return socket;
+        }
+        catch (WebSocketException e) when (e.InnerException is HttpRequestException { InnerException: AuthenticationException })
+        {
+            socket.Dispose();
+            throw new CommandException(trust.Failure ?? $"TLS with {Server} failed.");
+        }
+        catch (WebSocketException e)
+        {
+            socket.Dispose();
+            throw new CommandException($"Cannot open a session through the Custos server at {Server}: {e.Message}");
+        }
     }
 
     private async Task<HttpResponseMessage> SendRawAsync(HttpRequestMessage request, CancellationToken ct)

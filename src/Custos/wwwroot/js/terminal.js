@@ -68,4 +68,5 @@
     });
 
     disconnectButton.addEventListener('click', () => { if (socket) socket.close(1000, 'closed by the user'); });
+    root.dataset.ready = 'true';
 })();
