@@ -92,13 +92,27 @@ public sealed class SecureUseJourneyTests(ITestOutputHelper output)
             // dave works on the server.
             await dave.Locator("#terminal-reason").FillAsync("TICKET-4711");
             await dave.Locator("#terminal-connect").ClickAsync();
-            await dave.Locator("#terminal-disconnect:not([hidden])").WaitForAsync();
+            await dave.Locator("#terminal-disconnect:not([hidden])").WaitForAsync(new() { Timeout = 90_000 }); // an SSH login on a loaded machine
             await dave.Locator("#terminal").ClickAsync();
             await dave.Keyboard.TypeAsync("echo HALLO-$((6*7)) $(whoami)");
             await dave.Keyboard.PressAsync("Enter");
             await dave.WaitForFunctionAsync("user => document.querySelector('#terminal .xterm-rows')?.innerText.includes('HALLO-42 ' + user)", ssh.PasswordUser);
             var screen = await dave.Locator("#terminal .xterm-rows").InnerTextAsync();
             Step("dave's terminal shows: " + screen.Trim().ReplaceLineEndings(" | "));
+            // The side panel copies a file up and down again through the same login.
+            var upload = Path.Combine(work, $"bericht-{Guid.NewGuid():N}.txt");
+            await File.WriteAllTextAsync(upload, "Prüfbericht " + new string('x', 200_000));
+            await dave.Locator("#terminal-files summary").ClickAsync();
+            await dave.Locator("#files-upload-file").SetInputFilesAsync(upload);
+            await dave.Locator("#files-upload button[type=submit]").ClickAsync();
+            await dave.Locator("#files-status", new() { HasTextString = "uploaded" }).WaitForAsync();
+            var link = dave.Locator("#files-list a", new() { HasTextString = Path.GetFileName(upload) });
+            var download = await dave.RunAndWaitForDownloadAsync(() => link.ClickAsync());
+            var copy = Path.Combine(work, "copy.txt");
+            await download.SaveAsAsync(copy);
+            Assert.Equal(await File.ReadAllBytesAsync(upload), await File.ReadAllBytesAsync(copy));
+            Step("side panel: uploaded and downloaded " + Path.GetFileName(upload));
+
             await dave.Locator("#terminal-disconnect").ClickAsync();
             await dave.Locator("#terminal-connect:not([disabled])").WaitForAsync();
             Assert.DoesNotContain(ssh.Password, await dave.ContentAsync());

@@ -8,5 +8,6 @@ public static class SecureUseServiceCollectionExtensions
     public static IServiceCollection AddSecureUse(this IServiceCollection services) =>
         services.AddSingleton<SshHostKeys>()
             .AddSingleton<SshCommands>()
-            .AddSingleton<SshShells>();
+            .AddSingleton<SshShells>()
+            .AddSingleton<SshFiles>();
 }

@@ -12,11 +12,16 @@ internal static class SshConnect
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(15);
 
     /// <summary>A connected client, or the reason there is none (our message; the library's text may not travel).</summary>
-    public static async Task<Result<SshClient>> OpenAsync(SshHostKeys hostKeys, TenantId tenant, Guid entryId, SshTarget target, SshLogin login,
-        VaultCaller caller, CancellationToken ct)
+    public static Task<Result<SshClient>> OpenAsync(SshHostKeys hostKeys, TenantId tenant, Guid entryId, SshTarget target, SshLogin login,
+        VaultCaller caller, CancellationToken ct) =>
+        OpenAsync(hostKeys, tenant, entryId, target, login, caller, connection => new SshClient(connection), ct);
+
+    /// <summary>The same for another kind of client on the same login (SFTP for file transfer).</summary>
+    public static async Task<Result<TClient>> OpenAsync<TClient>(SshHostKeys hostKeys, TenantId tenant, Guid entryId, SshTarget target, SshLogin login,
+        VaultCaller caller, Func<ConnectionInfo, TClient> create, CancellationToken ct) where TClient : BaseClient
     {
         var connection = new ConnectionInfo(target.Host, target.Port, target.UserName, login.Method) { Timeout = ConnectTimeout };
-        var client = new SshClient(connection);
+        var client = create(connection);
         var check = await hostKeys.CheckerAsync(tenant, entryId, target, caller, ct);
         client.HostKeyReceived += (_, e) => e.CanTrust = check.Accept(e);
         try

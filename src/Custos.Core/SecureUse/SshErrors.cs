@@ -12,6 +12,10 @@ public static class SshErrors
     public static readonly Error LoginFailed = new("ssh.login_failed", "The SSH target refused the entry's credential.");
     public static readonly Error TimedOut = new("ssh.timeout", "The command did not finish in time; it was stopped.");
 
+    public static readonly Error NoSuchFile = new("ssh.no_such_file", "There is no such file on the target (or it is a directory).");
+    public static readonly Error FileDenied = new("ssh.file_denied", "The target does not let the entry's user read or write that path.");
+    public static readonly Error TransferFailed = new("ssh.transfer_failed", "The file transfer broke off; nothing was completed.");
+
     public static readonly Error ReasonRequired = new("ssh.reason_required", "This folder asks for a reason or ticket number with every use.");
 
     public static Error OutsideHours(string hours) => new("ssh.outside_hours", $"This folder allows sessions between {hours} only.");

@@ -25,6 +25,7 @@ public static class CustosCommandLine
         root.Subcommands.Add(DirectoryCommand.Create(output, error));
         root.Subcommands.Add(Vault.VaultCommand.Create(output, error));
         root.Subcommands.Add(SecureUse.SshCommand.Create(output, error));
+        root.Subcommands.Add(SecureUse.ScpCommand.Create(output, error));
         root.Subcommands.Add(Documents.DocumentCommand.Create(output, error));
 
         var parse = root.Parse(args);

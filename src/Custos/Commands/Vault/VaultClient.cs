@@ -72,6 +72,19 @@ internal sealed class VaultClient : IDisposable
         return await response.Content.ReadAsByteArrayAsync(ct);
     }
 
+    /// <summary>Streams what a GET answers into <paramref name="destination"/> (a file transfer); returns the bytes copied.</summary>
+    public async Task<long> DownloadToAsync(string path, Stream destination, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        using var response = await SendRawAsync(request, ct, HttpCompletionOption.ResponseHeadersRead);
+        await using var body = await response.Content.ReadAsStreamAsync(ct);
+        var before = destination.Position;
+        await body.CopyToAsync(destination, ct);
+        if (response.Content.Headers.ContentLength is { } expected && destination.Position - before != expected)
+            throw new CommandException($"The transfer broke off after {destination.Position - before:N0} of {expected:N0} bytes.");
+        return destination.Position - before;
+    }
+
     /// <summary>A WebSocket to the server (an SSH session), authenticated and trusted as every request is.</summary>
     public async Task<ClientWebSocket> OpenWebSocketAsync(string pathAndQuery, CancellationToken ct)
     {
@@ -99,12 +112,13 @@ internal sealed class VaultClient : IDisposable
         }
     }
 
-    private async Task<HttpResponseMessage> SendRawAsync(HttpRequestMessage request, CancellationToken ct)
+    private async Task<HttpResponseMessage> SendRawAsync(HttpRequestMessage request, CancellationToken ct,
+        HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
     {
         HttpResponseMessage response;
         try
         {
-            response = await http.SendAsync(request, ct);
+            response = await http.SendAsync(request, completion, ct);
         }
         catch (HttpRequestException e) when (e.InnerException is AuthenticationException)
         {

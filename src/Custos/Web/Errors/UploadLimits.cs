@@ -11,6 +11,8 @@ public static partial class UploadLimits
     public const long Import = 100 * 1024 * 1024;
     /// <summary>A document (streamed into encrypted storage, never held in memory).</summary>
     public const long Document = 20L * 1024 * 1024 * 1024;
+    /// <summary>A file copied to an SSH target (streamed through, never held in memory).</summary>
+    public const long SshFile = 20L * 1024 * 1024 * 1024;
 
     public static long? For(PathString path)
     {
@@ -18,6 +20,7 @@ public static partial class UploadLimits
         if (AttachmentRoute().IsMatch(value)) return Attachment;
         if (ImportRoute().IsMatch(value)) return Import;
         if (DocumentRoute().IsMatch(value)) return Document;
+        if (SshFileRoute().IsMatch(value)) return SshFile;
         return null;
     }
 
@@ -29,4 +32,7 @@ public static partial class UploadLimits
 
     [GeneratedRegex(@"^/api/v1/tenants/[0-9a-fA-F-]{36}/documents(/[0-9a-fA-F-]{36}/versions)?/?$")]
     private static partial Regex DocumentRoute();
+
+    [GeneratedRegex(@"^/api/v1/tenants/[0-9a-fA-F-]{36}/vault/entries/[0-9a-fA-F-]{36}/ssh/files/?$")]
+    private static partial Regex SshFileRoute();
 }

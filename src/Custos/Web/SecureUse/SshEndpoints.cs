@@ -31,6 +31,7 @@ public static class SshEndpoints
             CancellationToken ct) =>
             From(await keys.ConfirmAsync(new TenantId(tenant), id, body.Fingerprint, http.Caller(time), ct), v => new HostKeyReply(v))).Writes()
             .WithName("ConfirmSshHostKey");
+        ssh.MapSshFileEndpoints();
     }
 
     private static IResult From<T>(Result<T> result, Func<T, object?>? shape = null) =>
@@ -46,7 +47,9 @@ public static class SshEndpoints
         "ssh.hostkey_unconfirmed" or "ssh.hostkey_mismatch" => 409,
         "ssh.unreachable" or "ssh.login_failed" => 502,
         "ssh.timeout" => 504,
-        "ssh.outside_hours" => 403,
+        "ssh.outside_hours" or "ssh.file_denied" => 403,
+        "ssh.no_such_file" => 404,
+        "ssh.transfer_failed" => 502,
         "ssh.invalid" => 400,
         _ when error.Code.StartsWith("ssh.", StringComparison.Ordinal) => 422,
         _ => VaultApi.StatusOf(error),

@@ -33,7 +33,23 @@ public sealed class SshCliTests(VaultCliFixture f) : IClassFixture<VaultCliFixtu
         var ran = await f.SshAsync("dave", entry, "--", "echo", "hallo;", "id", "-un;", "exit", "7");
         Assert.True(ran.ExitCode == 7, $"exit {ran.ExitCode}: {ran.Error}");
         Assert.Equal(["hallo", ssh.PasswordUser], ran.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        foreach (var text in new[] { noCommand.Output, noCommand.Error, unconfirmed.Output, unconfirmed.Error, shown, ran.Output, ran.Error })
+        // custos scp, both ways: a local file up to the target's home, and back down into a directory under its own name.
+        var local = f.WriteFile($"up-{Guid.NewGuid():N}.txt", "Prüfbericht\n" + new string('z', 300_000));
+        var remoteName = Path.GetFileName(local);
+        var up = await f.ScpAsync("dave", local, $"{entry}:{remoteName}");
+        Assert.True(up.ExitCode == 0, $"scp up: exit {up.ExitCode}: {up.Error}");
+        var into = Directory.CreateTempSubdirectory("custos-scp").FullName;
+        var down = await f.ScpAsync("dave", $"{entry}:{remoteName}", into);
+        Assert.True(down.ExitCode == 0, $"scp down: exit {down.ExitCode}: {down.Error}");
+        Assert.Equal(await File.ReadAllBytesAsync(local), await File.ReadAllBytesAsync(Path.Combine(into, remoteName)));
+        Assert.Single(Directory.GetFiles(into));
+        var missing = await f.ScpAsync("dave", $"{entry}:no-such-{Guid.NewGuid():N}", into);
+        Assert.NotEqual(0, missing.ExitCode);
+        Assert.Contains("no such file", missing.Error);
+        Assert.Single(Directory.GetFiles(into)); // nothing half-written beside it
+        Assert.Equal(2, (await f.ScpAsync("dave", local, into)).ExitCode); // neither side remote
+
+        foreach (var text in new[] { noCommand.Output, noCommand.Error, unconfirmed.Output, unconfirmed.Error, shown, ran.Output, ran.Error, up.Error, down.Error, missing.Error })
             Assert.DoesNotContain(ssh.Password, text);
     }
 }

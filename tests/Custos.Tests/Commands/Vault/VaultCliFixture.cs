@@ -53,6 +53,8 @@ public sealed class VaultCliFixture : IAsyncLifetime
     /// <summary>Runs `custos ssh ARGS` with the connection options before the arguments (a command follows "--").</summary>
     public Task<CliResult> SshAsync(string user, params string[] args) => Cli.RunAsync(["ssh", .. Connection(user), .. args]);
 
+    public Task<CliResult> ScpAsync(string user, params string[] args) => Cli.RunAsync(["scp", .. Connection(user), .. args]);
+
     /// <summary>Runs `custos vault` and insists that it succeeds.</summary>
     public async Task<string> VaultOkAsync(string user, params string[] args)
     {
