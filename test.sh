@@ -16,6 +16,7 @@ command -v testssl >/dev/null 2>&1 || missing+=(testssl.sh)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 command -v keepassxc-cli >/dev/null 2>&1 || missing+=(keepassxc)
+[ -x /usr/sbin/nginx ] && command -v openssl >/dev/null 2>&1 || missing+=(nginx openssl)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing ${missing[*]}"

@@ -22,6 +22,8 @@ switch (name)
         return await DocumentBench.RunAsync(rest);
     case "ssh":
         return await SshBench.RunAsync(rest);
+    case "web-proxy":
+        return OperatingSystem.IsWindows() ? 2 : await WebProxyBench.RunAsync(rest);
     default:
         if (name.Length > 0 && name is not ("-h" or "--help" or "help"))
         {
@@ -77,5 +79,10 @@ static void PrintUsage()
                    CLI (custos ssh ENTRY, where this build has an interactive mode), ssh -tt and ssh without pty, and memory
                    and threads per concurrent idle session (client and server share the process).
                    Options: --keystrokes <n> (default 1000), --size-mib <n> (default 100), --sessions <n> (default 50)
+          web-proxy
+                   Web sessions through Custos's proxy against Debian's nginx (auth_basic, /usr/sbin/nginx and openssl):
+                   requests/s for a static page direct to nginx versus through the proxy, same run, with wrk where installed
+                   (else an in-process HttpClient loop), and Custos's /healthz for scale. Target: proxy >= 50% of direct.
+                   Options: --duration <s> (default 10), --connections <n> (default 32), --no-wrk
         """);
 }

@@ -35,8 +35,9 @@ internal sealed partial class CustosServerProcess : IDisposable
     /// <summary>False once <see cref="RestartAsync"/> handed the data directory on to the next server.</summary>
     private bool _ownsDataDirectory = true;
 
-    private CustosServerProcess(string dataDirectory, int httpsPort, int httpPort)
+    private CustosServerProcess(string dataDirectory, int httpsPort, int httpPort, IReadOnlyList<string>? extraArguments = null)
     {
+        ExtraArguments = extraArguments ?? [];
         DataDirectory = dataDirectory;
         HttpsPort = httpsPort;
         HttpPort = httpPort;
@@ -53,6 +54,7 @@ internal sealed partial class CustosServerProcess : IDisposable
         };
         foreach (var argument in new[] { "./custos", "serve", "--data", dataDirectory, "--https-port", $"{httpsPort}", "--http-port", $"{httpPort}" })
             start.ArgumentList.Add(argument);
+        foreach (var argument in ExtraArguments) start.ArgumentList.Add(argument);
         foreach (var name in InheritedBuildVariables) start.Environment.Remove(name);
         // Build helpers that outlive the build (node reuse, compiler server) would keep our output pipes open.
         start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
@@ -71,6 +73,8 @@ internal sealed partial class CustosServerProcess : IDisposable
     }
 
     public string DataDirectory { get; }
+    /// <summary>Further `serve` options this server was started with (e.g. --proxy-domain); a restart keeps them.</summary>
+    public IReadOnlyList<string> ExtraArguments { get; }
     public int HttpsPort { get; }
     public int HttpPort { get; }
     public Uri BaseUrl { get; }
@@ -82,11 +86,12 @@ internal sealed partial class CustosServerProcess : IDisposable
     }
 
     /// <summary>Starts the server and waits until it printed its one-time setup link.</summary>
-    public static async Task<(CustosServerProcess Server, Uri SetupLink)> StartAsync()
+    /// <param name="extraArguments">Further `serve` options, e.g. ["--proxy-domain", "proxy.test"].</param>
+    public static async Task<(CustosServerProcess Server, Uri SetupLink)> StartAsync(IReadOnlyList<string>? extraArguments = null)
     {
         var (httpsPort, httpPort) = FreeLoopbackPorts();
         var dataDirectory = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"custos-e2e-{Guid.NewGuid():N}");
-        var server = new CustosServerProcess(dataDirectory, httpsPort, httpPort);
+        var server = new CustosServerProcess(dataDirectory, httpsPort, httpPort, extraArguments);
         try
         {
             if (!server._process.Start()) throw new InvalidOperationException("Could not start bash ./custos serve.");
@@ -178,7 +183,7 @@ internal sealed partial class CustosServerProcess : IDisposable
     {
         if (!_process.HasExited) throw new InvalidOperationException("Stop the server (e.g. KillHard) before restarting it.");
         var (httpsPort, httpPort) = FreeLoopbackPorts();
-        var next = new CustosServerProcess(DataDirectory, httpsPort, httpPort);
+        var next = new CustosServerProcess(DataDirectory, httpsPort, httpPort, ExtraArguments);
         _ownsDataDirectory = false;
         try
         {

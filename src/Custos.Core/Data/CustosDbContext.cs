@@ -54,6 +54,8 @@ public sealed class CustosDbContext(DbContextOptions<CustosDbContext> options) :
     public DbSet<RightsStamp> RightsStamps => Set<RightsStamp>();
     public DbSet<SecureUse.SshHostKey> SshHostKeys => Set<SecureUse.SshHostKey>();
     public DbSet<SecureUse.SshSessionRecord> SshSessions => Set<SecureUse.SshSessionRecord>();
+    public DbSet<SecureUse.Web.WebSessionRecord> WebSessions => Set<SecureUse.Web.WebSessionRecord>();
+    public DbSet<SecureUse.Web.WebRequestRecord> WebRequests => Set<SecureUse.Web.WebRequestRecord>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

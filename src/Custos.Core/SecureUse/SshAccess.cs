@@ -47,8 +47,20 @@ internal static class SshAccess
             return await VaultAudit.DenyAsync(audit, db, caller, action, tenant, subject, SshErrors.OutsideHours(policy.SessionHours!), ct);
         if (policy.SessionReasonRequired && string.IsNullOrWhiteSpace(reason))
             return await VaultAudit.DenyAsync(audit, db, caller, action, tenant, subject, SshErrors.ReasonRequired, ct);
+        if (policy.SessionApprovalRequired && !await ManagesAsync(db, accessCache, tenant, entry, caller, time, ct)
+            && !await VaultAccessRequests.SessionApprovedAsync(db, tenant, entryId, caller.User, time.StoredNow(), ct))
+            return await VaultAudit.DenyAsync(audit, db, caller, action, tenant, subject, SshErrors.ApprovalRequired, ct);
         var bundle = await sealer.OpenAsync(tenant, entry.Id, VaultEntries.SecretsField, entry.Version, entry.Secrets, ct);
         var login = SshLogin.From(target, bundle);
         return login.Succeeded ? (target, login.Value!, policy) : login.Error!;
+    }
+
+    /// <summary>Manage holders decide session requests, so they need no approval of their own (the rights are cached).</summary>
+    private static async Task<bool> ManagesAsync(CustosDbContext db, VaultAccessCache accessCache, TenantId tenant, VaultEntry entry, VaultCaller caller,
+        TimeProvider time, CancellationToken ct)
+    {
+        var stamp = caller.RightsStamp ?? await accessCache.ReadStampAsync(db);
+        var access = await accessCache.GetAsync(db, caller.User, tenant, time.StoredNow(), ct, stamp);
+        return access.OnEntry(entry).Allows(VaultRights.Manage);
     }
 }

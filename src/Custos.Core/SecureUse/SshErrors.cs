@@ -16,6 +16,8 @@ public static class SshErrors
     public static readonly Error FileDenied = new("ssh.file_denied", "The target does not let the entry's user read or write that path.");
     public static readonly Error TransferFailed = new("ssh.transfer_failed", "The file transfer broke off; nothing was completed.");
 
+    public static readonly Error ApprovalRequired = new("ssh.approval_required",
+        "This folder needs an approved request before its entries are used: ask for a session (entry page, or custos vault request ENTRY --session), then someone with Manage approves it.");
     public static readonly Error ReasonRequired = new("ssh.reason_required", "This folder asks for a reason or ticket number with every use.");
 
     public static Error OutsideHours(string hours) => new("ssh.outside_hours", $"This folder allows sessions between {hours} only.");

@@ -32,6 +32,8 @@ public sealed record FolderPolicy
     public string? SessionHours { get; init; }
     /// <summary>Every SSH use must name a reason or ticket number, which is recorded with it.</summary>
     public bool SessionReasonRequired { get; init; }
+    /// <summary>Every SSH use needs an approved session request (Manage holders approve; they need none themselves).</summary>
+    public bool SessionApprovalRequired { get; init; }
 
     public static readonly FolderPolicy Default = new();
 

@@ -6,17 +6,20 @@ using Microsoft.EntityFrameworkCore;
 namespace Custos.Core.Vault;
 
 public sealed record AccessRequestView(Guid Id, Guid EntryId, string EntryTitle, string User, int Hours, string Reason,
-    AccessRequestStatus Status, DateTimeOffset RequestedAt, string? DecidedBy, DateTimeOffset? DecidedAt);
+    AccessRequestStatus Status, DateTimeOffset RequestedAt, string? DecidedBy, DateTimeOffset? DecidedAt, AccessRequestKind Kind = AccessRequestKind.Read);
 
 /// <summary>
 /// "May I read this for N hours?": a user who sees an entry (or knows its id from a colleague) asks with a reason;
 /// a Manage holder approves, which grants Read to that user alone until the time is up, or denies. All recorded.
+/// The same for "may I use this server now?" where a folder's policy wants every SSH use approved: an approved session
+/// request lets its user use the entry until the hours are up, and grants nothing else.
 /// </summary>
 public sealed class VaultAccessRequests(IDbContextFactory<CustosDbContext> dbFactory, VaultAccessCache accessCache, AuditLog audit, TimeProvider time)
 {
     public const int MaxHours = 24 * 14;
 
-    public async Task<Result<Guid>> RequestAsync(TenantId tenant, Guid entryId, int hours, string? reason, VaultCaller caller, CancellationToken ct = default)
+    public async Task<Result<Guid>> RequestAsync(TenantId tenant, Guid entryId, int hours, string? reason, VaultCaller caller, CancellationToken ct = default,
+        AccessRequestKind kind = AccessRequestKind.Read)
     {
         reason = reason?.Trim();
         if (hours is < 1 or > MaxHours) return VaultErrors.Invalid($"Ask for 1 to {MaxHours} hours.");
@@ -26,18 +29,19 @@ public sealed class VaultAccessRequests(IDbContextFactory<CustosDbContext> dbFac
         var access = await accessCache.GetAsync(db, caller.User, tenant, now, ct);
         var entry = await db.VaultEntries.AsNoTracking().SingleOrDefaultAsync(e => e.Id == entryId && e.TenantId == tenant, ct);
         // Asking needs the tenant, not a right on the entry: that is what the request is for.
-        if (entry is null || !access.TenantReachable)
+        // A session request needs the entry in reach (Use): it asks to use it now, not to see it.
+        if (entry is null || !access.TenantReachable || kind == AccessRequestKind.Session && access.OnEntry(entry) == VaultRights.None)
             return await VaultAudit.DenyAsync(audit, db, caller, "vault.access-request.create", tenant, VaultAudit.EntryTarget(entryId), VaultErrors.NotFound, ct);
-        if (access.OnEntry(entry).Allows(VaultRights.Read)) return VaultErrors.Invalid("You can read this entry already.");
+        if (kind == AccessRequestKind.Read && access.OnEntry(entry).Allows(VaultRights.Read)) return VaultErrors.Invalid("You can read this entry already.");
         var request = new VaultAccessRequest
         {
-            Id = Guid.CreateVersion7(), TenantId = tenant, EntryId = entryId, UserId = caller.User, Hours = hours, Reason = reason,
+            Id = Guid.CreateVersion7(), TenantId = tenant, EntryId = entryId, UserId = caller.User, Hours = hours, Reason = reason, Kind = kind,
             Status = AccessRequestStatus.Pending, RequestedAt = now,
         };
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.VaultAccessRequests.Add(request);
         await audit.CommitAsync(db, tx, VaultAudit.Entry(caller, "vault.access-request.create", tenant, VaultAudit.EntryTarget(entryId), AuditOutcome.Success,
-            ("request", request.Id.ToString()), ("hours", hours.ToString()), ("reason", reason)), ct);
+            ("request", request.Id.ToString()), ("kind", kind.ToString().ToLowerInvariant()), ("hours", hours.ToString()), ("reason", reason)), ct);
         return request.Id;
     }
 
@@ -55,7 +59,7 @@ public sealed class VaultAccessRequests(IDbContextFactory<CustosDbContext> dbFac
                           select new { r, e, u.UserName }).Take(1000).ToListAsync(ct);
         return rows.Where(x => x.r.UserId == caller.User || (x.r.Status == AccessRequestStatus.Pending && access.OnEntry(x.e).Allows(VaultRights.Manage)))
             .Select(x => new AccessRequestView(x.r.Id, x.e.Id, x.e.Title, x.UserName, x.r.Hours, x.r.Reason, x.r.Status, x.r.RequestedAt,
-                x.r.DecidedBy, x.r.DecidedAt)).ToList();
+                x.r.DecidedBy, x.r.DecidedAt, x.r.Kind)).ToList();
     }
 
     public async Task<Result<bool>> DecideAsync(TenantId tenant, Guid requestId, bool approve, VaultCaller caller, CancellationToken ct = default)
@@ -81,7 +85,7 @@ public sealed class VaultAccessRequests(IDbContextFactory<CustosDbContext> dbFac
             await tx.RollbackAsync(ct);
             return VaultErrors.RequestNotPending;
         }
-        if (approve)
+        if (approve && request.Kind == AccessRequestKind.Read)
         {
             db.VaultGrants.Add(new VaultGrant
             {
@@ -91,7 +95,22 @@ public sealed class VaultAccessRequests(IDbContextFactory<CustosDbContext> dbFac
         }
         await audit.CommitAsync(db, tx, VaultAudit.Entry(caller, approve ? "vault.access-request.approve" : "vault.access-request.deny", tenant,
             VaultAudit.EntryTarget(entry.Id), AuditOutcome.Success, ("request", requestId.ToString()), ("user", request.UserId.ToString()),
-            ("hours", request.Hours.ToString())), ct);
+            ("kind", request.Kind.ToString().ToLowerInvariant()), ("hours", request.Hours.ToString())), ct);
         return true;
+    }
+
+    /// <summary>Whether <paramref name="user"/> holds an approved session request on the entry whose hours are not up.</summary>
+    public static async Task<bool> SessionApprovedAsync(CustosDbContext db, TenantId tenant, Guid entryId, UserId user, DateTimeOffset now, CancellationToken ct) =>
+        await SessionApprovedUntilAsync(db, tenant, entryId, user, now, ct) is not null;
+
+    /// <summary>When the latest running session approval of <paramref name="user"/> on the entry ends; null when none runs.</summary>
+    public static async Task<DateTimeOffset?> SessionApprovedUntilAsync(CustosDbContext db, TenantId tenant, Guid entryId, UserId user, DateTimeOffset now,
+        CancellationToken ct)
+    {
+        // Few rows per user and entry; the end is computed here, which every provider agrees on.
+        var approved = await db.VaultAccessRequests.AsNoTracking()
+            .Where(r => r.TenantId == tenant && r.EntryId == entryId && r.UserId == user && r.Kind == AccessRequestKind.Session && r.Status == AccessRequestStatus.Approved)
+            .Select(r => new { r.DecidedAt, r.Hours }).ToListAsync(ct);
+        return approved.Where(r => r.DecidedAt is { } at && at <= now && now < at.AddHours(r.Hours)).Select(r => (DateTimeOffset?)r.DecidedAt!.Value.AddHours(r.Hours)).Max();
     }
 }

@@ -111,6 +111,14 @@ public sealed class VaultGrant
     public Guid? AccessRequestId { get; set; }
 }
 
+/// <summary>What a request asks for: Read on the entry, or approval of SSH use where the folder requires it.</summary>
+public enum AccessRequestKind
+{
+    Read,
+    /// <summary>Approval to use (SSH) the entry for some hours; grants no right, shows no secret.</summary>
+    Session,
+}
+
 public enum AccessRequestStatus
 {
     Pending,
@@ -127,6 +135,7 @@ public sealed class VaultAccessRequest
     public UserId UserId { get; set; }
     public int Hours { get; set; }
     public required string Reason { get; set; }
+    public AccessRequestKind Kind { get; set; }
     public AccessRequestStatus Status { get; set; }
     public DateTimeOffset RequestedAt { get; set; }
     public string? DecidedBy { get; set; }

@@ -273,6 +273,10 @@ public sealed class VaultEntries(
         return true;
     }
 
+    /// <summary>The policy that applies to a folder's entries: its own or the nearest one above it, else the default.</summary>
+    public static async Task<FolderPolicy> EffectivePolicyAsync(CustosDbContext db, Guid folderId, CancellationToken ct) =>
+        FolderPolicyOf(await PolicyChainAsync(db, folderId, ct));
+
     /// <summary>The folder's own policy or the nearest one above it; the default when none is set.</summary>
     internal static async Task<List<string?>> PolicyChainAsync(CustosDbContext db, Guid folderId, CancellationToken ct)
     {

@@ -36,6 +36,12 @@ public static class ServeCommand
             {
             }
         });
+        var proxyDomain = new Option<string?>("--proxy-domain")
+        {
+            Description = "Turns on web sessions through Custos's proxy: each is served on its own host under this domain (e.g. " +
+                "proxy.custos.example for *.proxy.custos.example), which DNS must point to Custos. The self-signed certificate then names " +
+                "*.DOMAIN; a certificate given with --cert must cover *.DOMAIN itself.",
+        };
         var passwordPolicy = new Option<string?>("--password-policy")
         {
             Description = "Password rule: 'tom' (default: 11 characters with upper, lower case and digits) or " +
@@ -56,7 +62,7 @@ public static class ServeCommand
 
         var command = new Command("serve", "Run the Custos server (HTTPS), creating the data directory on first run.")
         {
-            data, db, httpsPort, httpPort, bind, cert, key, passwordPolicy, clipboardSeconds, passwordReuse,
+            data, db, httpsPort, httpPort, bind, cert, key, proxyDomain, passwordPolicy, clipboardSeconds, passwordReuse,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -79,6 +85,7 @@ public static class ServeCommand
                 Bind = IPAddress.Parse(parse.GetValue(bind)!),
                 CertificatePath = parse.GetValue(cert),
                 CertificateKeyPath = parse.GetValue(key),
+                ProxyDomain = parse.GetValue(proxyDomain),
                 Identity = new Core.Identity.IdentityOptions { PasswordPolicy = policy },
                 Vault = new Core.Vault.VaultOptions
                 {

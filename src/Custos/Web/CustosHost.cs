@@ -15,6 +15,8 @@ using Custos.Web.Errors;
 using Custos.Web.Health;
 using Custos.Web.Identity;
 using Custos.Web.SecureUse;
+using Custos.Web.SecureUse.Proxy;
+using Custos.Core.SecureUse.Web;
 using Custos.Web.Transport;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
@@ -59,6 +61,9 @@ public sealed class CustosHost : IAsyncDisposable
             throw new StartupException(e.Message, e);
         }
 
+        var (proxyDomain, proxyError) = WebProxyHosts.Normalize(options.ProxyDomain, options.PublicHost);
+        if (proxyError is not null) throw new StartupException(proxyError);
+        options = options with { ProxyDomain = proxyDomain };
         var certificate = LoadCertificate(options, data);
         var app = Build(options, data, database, certificate);
         try
@@ -92,7 +97,7 @@ public sealed class CustosHost : IAsyncDisposable
     {
         try
         {
-            return TlsCertificates.Load(options.CertificatePath, options.CertificateKeyPath, data.TlsDirectory, options.Time);
+            return TlsCertificates.Load(options.CertificatePath, options.CertificateKeyPath, data.TlsDirectory, options.Time, options.ProxyDomain);
         }
         catch (InvalidOperationException e)
         {
@@ -138,6 +143,8 @@ public sealed class CustosHost : IAsyncDisposable
         // Request paths can carry one-time tokens (the setup link); the framework's per-request logs stay off.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
+        // The forwarder logs every proxied URL (with the target's query strings) at Information; the request log records what matters.
+        builder.Logging.AddFilter("Yarp", LogLevel.Warning);
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
 
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -159,7 +166,9 @@ public sealed class CustosHost : IAsyncDisposable
         services.AddSingleton(database);
         services.AddCustosDatabase(database);
         services.AddAudit().AddKeys(data.KeysDirectory).AddIdentity(options.Identity).AddVault(options.Vault)
-            .AddDocuments(new LocalBlobStore(data.BlobsDirectory)).AddSecureUse();
+            .AddDocuments(new LocalBlobStore(data.BlobsDirectory)).AddSecureUse().AddWebProxy(new WebProxyOptions { Domain = options.ProxyDomain });
+        services.AddHttpForwarder();
+        services.AddHostedService<WebProxyService>();
         services.AddHostedService<Ldap.DirectorySyncService>();
         services.AddHostedService<VaultExpiryService>();
         services.AddHostedService<VaultStrengthService>();
@@ -194,6 +203,8 @@ public sealed class CustosHost : IAsyncDisposable
 
         var app = builder.Build();
         app.UseMiddleware<TransportSecurityMiddleware>(options.HttpsPort);
+        // Proxy hosts are served by the web proxy alone, before any of Custos's own handling.
+        app.UseMiddleware<WebProxyMiddleware>();
         app.UseMiddleware<RequestLimitsMiddleware>(options.MaxRequestBodyBytes);
         app.UseRequestLocalization(Localization.CultureSettings.Configure);
         app.UseErrorPages();
@@ -213,6 +224,7 @@ public sealed class CustosHost : IAsyncDisposable
         app.MapDocumentEndpoints();
         app.MapSshEndpoints();
         app.MapSshShellEndpoints();
+        app.MapWebProxyEndpoints();
         app.MapRetentionEndpoints();
         app.MapSearchEndpoints();
         app.MapOpenApi().RequireAuthorization();

@@ -18,6 +18,11 @@ public sealed record ServeOptions
     public TimeProvider Time { get; init; } = TimeProvider.System;
     public IdentityOptions Identity { get; init; } = new();
     public Core.Vault.VaultOptions Vault { get; init; } = new();
+    /// <summary>
+    /// Parent domain of the web proxy's hosts (each web session is served on {label}.{ProxyDomain}); null: web sessions
+    /// are off. The certificate must cover *.{ProxyDomain}: the self-signed one does, a given one must.
+    /// </summary>
+    public string? ProxyDomain { get; init; }
 
     /// <summary>The host name users type: the certificate is made for localhost, so loopback binds are shown as that.</summary>
     public string PublicHost => IPAddress.IsLoopback(Bind) || Bind.Equals(IPAddress.Any) || Bind.Equals(IPAddress.IPv6Any)

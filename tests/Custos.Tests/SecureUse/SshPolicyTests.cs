@@ -111,4 +111,47 @@ public sealed class SshPolicyTests
             Assert.Equal(1, await data.AuditEvents.CountAsync(e => e.Action == "ssh.session" && e.Details!.Contains("TICKET-4712")));
         }
     }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Both), MemberType = typeof(TestDatabase))]
+    public async Task ApprovalRequired_UseWaitsForAnApprovedSessionRequest_ThatEndsWithItsHours(string kind)
+    {
+        await using var ssh = await SshTestServer.StartAsync();
+        await using var v = await VaultTestSetup.StartAsync(kind);
+        var tenant = await v.StandardTenantAsync();
+        var carol = await v.ConnectAsync("carol", tenant);
+        var dave = await v.ConnectAsync("dave", tenant);
+        var folder = await carol.CreateFolderAsync("Kunde C", policy: new { sessionApprovalRequired = true });
+        var entry = await carol.CreateEntryAsync(folder, "c01", ssh.Password, new
+        {
+            serviceLimitation = "Testserver", userName = ssh.PasswordUser, urls = new[] { $"ssh://{ssh.Host}:{ssh.Port}" },
+            fields = new object[] { new { name = "host-key", value = ssh.HostKeyFingerprint, secret = false } },
+        });
+
+        // dave (Use) is refused until a manager approves; carol (Manage) decides, so she needs no approval herself.
+        var refused = await dave.PostAsync($"/entries/{entry}/ssh/exec", new { command = "true" });
+        Assert.True(refused.Status == HttpStatusCode.Forbidden && refused.Code == "ssh.approval_required", refused.ToString());
+        (await carol.PostAsync($"/entries/{entry}/ssh/exec", new { command = "true" })).AssertOk();
+        var asked = (await dave.PostAsync($"/entries/{entry}/access-requests", new { hours = 2, reason = "TICKET-4713", kind = "Session" })).AssertOk();
+        var request = asked.Json.GetProperty("id").GetGuid();
+        Assert.Equal(HttpStatusCode.Forbidden, (await dave.PostAsync($"/access-requests/{request}/approve", new { })).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await dave.PostAsync($"/entries/{entry}/ssh/exec", new { command = "true" })).Status);
+        (await carol.PostAsync($"/access-requests/{request}/approve", new { })).AssertOk();
+
+        var ran = (await dave.PostAsync($"/entries/{entry}/ssh/exec", new { command = "echo approved" })).AssertOk();
+        Assert.Contains("approved", ran.Json.GetProperty("output").GetString());
+        // An approved session request shows nothing: dave still cannot read the password.
+        Assert.Equal(HttpStatusCode.Forbidden, (await dave.RevealAsync(entry)).Status);
+
+        // Two hours later the approval has run out.
+        v.Time.Advance(TimeSpan.FromHours(2) + TimeSpan.FromMinutes(1));
+        var late = await dave.PostAsync($"/entries/{entry}/ssh/exec", new { command = "true" });
+        Assert.True(late.Status == HttpStatusCode.Forbidden && late.Code == "ssh.approval_required", late.ToString());
+
+        await using var data = v.Data();
+        var actions = await data.AuditEvents.AsNoTracking().Select(a => new { a.Action, a.Outcome, a.Details }).ToListAsync();
+        Assert.Equal(3, actions.Count(a => a.Action == "ssh.exec" && a.Outcome == AuditOutcome.Denied && a.Details!.Contains("ssh.approval_required")));
+        Assert.Contains(actions, a => a.Action == "vault.access-request.approve" && a.Details!.Contains("session"));
+        Assert.Empty(await data.VaultGrants.AsNoTracking().Where(g => g.AccessRequestId == request).ToListAsync());
+    }
 }

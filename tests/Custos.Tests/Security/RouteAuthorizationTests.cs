@@ -47,7 +47,8 @@ public sealed class RouteAuthorizationTests
         foreach (var (route, methods) in protectedRoutes)
         {
             var path = route.Replace("{token}", "x").Replace("{id}", Guid.NewGuid().ToString());
-            foreach (var method in methods)
+            // CONNECT is the HTTP/2 form of a WebSocket handshake (RFC 8441) on an endpoint that also takes GET, which is checked.
+            foreach (var method in methods.Where(m => m != "CONNECT" || !methods.Contains("GET")))
             {
                 using var response = await server.Client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
                 var status = response.StatusCode;

@@ -155,13 +155,15 @@ internal static class VaultAccessVerbs
             if (r.GetValueOrDefault<int>() is < 1 or > VaultAccessRequests.MaxHours) r.AddError($"--hours is between 1 and {VaultAccessRequests.MaxHours}.");
         });
         var reason = new Option<string>("--reason") { Description = "Why; the approver sees it.", Required = true };
+        var session = new Option<bool>("--session") { Description = "Ask for approval to use the entry (SSH) instead of Read, where its folder requires approval." };
         var json = Json();
-        return verbs.Verb("request", "Ask for Read on an entry for some hours; someone with Manage approves or denies.", [entry, hours, reason, json], async (call, ct) =>
+        return verbs.Verb("request", "Ask for Read on an entry (or, with --session, for approval to use it) for some hours; someone with Manage approves or denies.",
+            [entry, hours, reason, session, json], async (call, ct) =>
         {
             var vault = await call.VaultAsync(ct);
             var id = await vault.EntryIdAsync(call.Get(entry)!, ct);
             var created = await call.Client.PostAsync<CreatedId>($"{vault.Api}/entries/{id}/access-requests",
-                new VaultRightsEndpoints.AccessRequestInput(call.Get(hours), call.Get(reason)), ct);
+                new VaultRightsEndpoints.AccessRequestInput(call.Get(hours), call.Get(reason), call.Get(session) ? AccessRequestKind.Session : null), ct);
             return call.Get(json) ? await call.PrintJsonAsync(created) : await call.PrintAsync($"Requested ({created.Id}); a manager of the entry decides.");
         });
     }

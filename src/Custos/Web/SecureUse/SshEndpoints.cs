@@ -47,7 +47,7 @@ public static class SshEndpoints
         "ssh.hostkey_unconfirmed" or "ssh.hostkey_mismatch" => 409,
         "ssh.unreachable" or "ssh.login_failed" => 502,
         "ssh.timeout" => 504,
-        "ssh.outside_hours" or "ssh.file_denied" => 403,
+        "ssh.outside_hours" or "ssh.file_denied" or "ssh.approval_required" => 403,
         "ssh.no_such_file" => 404,
         "ssh.transfer_failed" => 502,
         "ssh.invalid" => 400,

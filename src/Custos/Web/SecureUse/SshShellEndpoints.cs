@@ -91,7 +91,8 @@ public static class SshShellEndpoints
 
     private static async Task PumpOutputAsync(SshShell shell, WebSocket socket)
     {
-        var buffer = new byte[16 * 1024];
+        // Bulk output (cat of a log) goes in frames of up to this size; a keystroke's echo in a frame of its own.
+        var buffer = new byte[32 * 1024];
         int read;
         while ((read = await shell.ReadAsync(buffer)) > 0)
             await socket.SendAsync(buffer.AsMemory(0, read), WebSocketMessageType.Binary, true, CancellationToken.None);
@@ -118,7 +119,7 @@ public static class SshShellEndpoints
                     try
                     {
                         var message = JsonSerializer.Deserialize<Control>(control.ToArray(), JsonSerializerOptions.Web);
-                        if (message?.Type == "resize") shell.Resize(message.Cols, message.Rows);
+                        if (message?.Type == "resize") await shell.ResizeAsync(message.Cols, message.Rows);
                     }
                     catch (JsonException)
                     {

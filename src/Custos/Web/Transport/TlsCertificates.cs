@@ -6,11 +6,13 @@ namespace Custos.Web.Transport;
 
 /// <summary>
 /// The server certificate: the operator's PEM files when given, otherwise a self-signed certificate for localhost made
-/// on first start (and again when it nears expiry) and kept in the data directory with an owner-only key file.
+/// on first start (and again when it nears expiry, or when it does not name the web proxy's domain) and kept in the data
+/// directory with an owner-only key file. With a web proxy domain, the self-signed certificate also names *.{domain}; an
+/// operator's certificate must cover that itself.
 /// </summary>
 public static class TlsCertificates
 {
-    public static X509Certificate2 Load(string? certPath, string? keyPath, string tlsDirectory, TimeProvider time)
+    public static X509Certificate2 Load(string? certPath, string? keyPath, string tlsDirectory, TimeProvider time, string? proxyDomain = null)
     {
         if (certPath is not null || keyPath is not null)
         {
@@ -23,12 +25,17 @@ public static class TlsCertificates
         if (File.Exists(cert) && File.Exists(key))
         {
             var existing = FromPem(cert, key);
-            if (existing.NotAfter > time.GetUtcNow().UtcDateTime.AddDays(14)) return existing;
+            if (existing.NotAfter > time.GetUtcNow().UtcDateTime.AddDays(14) && Names(existing, proxyDomain)) return existing;
             existing.Dispose();
         }
-        CreateSelfSigned(cert, key, time);
+        CreateSelfSigned(cert, key, time, proxyDomain);
         return FromPem(cert, key);
     }
+
+    /// <summary>Whether the certificate names *.{proxyDomain} (always true without one).</summary>
+    private static bool Names(X509Certificate2 certificate, string? proxyDomain) =>
+        proxyDomain is null || certificate.Extensions.OfType<X509SubjectAlternativeNameExtension>()
+            .Any(san => san.EnumerateDnsNames().Contains($"*.{proxyDomain}", StringComparer.OrdinalIgnoreCase));
 
     private static X509Certificate2 FromPem(string certPath, string keyPath)
     {
@@ -44,13 +51,14 @@ public static class TlsCertificates
         }
     }
 
-    private static void CreateSelfSigned(string certPath, string keyPath, TimeProvider time)
+    private static void CreateSelfSigned(string certPath, string keyPath, TimeProvider time, string? proxyDomain)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(certPath)!);
         using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=localhost", ecdsa, HashAlgorithmName.SHA256);
         var san = new SubjectAlternativeNameBuilder();
         san.AddDnsName("localhost");
+        if (proxyDomain is not null) san.AddDnsName($"*.{proxyDomain}");
         san.AddIpAddress(IPAddress.Loopback);
         san.AddIpAddress(IPAddress.IPv6Loopback);
         request.CertificateExtensions.Add(san.Build());

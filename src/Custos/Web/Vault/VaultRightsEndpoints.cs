@@ -11,7 +11,8 @@ public static class VaultRightsEndpoints
     public sealed record GrantRequest(Guid? Folder, Guid? Entry, string? Group, string? User, VaultRights Rights, DateTimeOffset? NotBefore,
         DateTimeOffset? NotAfter);
 
-    public sealed record AccessRequestInput(int Hours, string? Reason);
+    /// <param name="Kind">Read (the default) or Session: approval of SSH use where the folder's policy asks for it.</param>
+    public sealed record AccessRequestInput(int Hours, string? Reason, AccessRequestKind? Kind = null);
 
     public sealed record GenerateRequest(string? Mode, int? Length, bool? Upper, bool? Lower, bool? Digits, bool? Symbols, string? Exclude,
         bool? ExcludeAmbiguous, int? Words, string? Separator, string? Language);
@@ -32,7 +33,7 @@ public static class VaultRightsEndpoints
 
         vault.MapPost("/entries/{id:guid}/access-requests", async (Guid tenant, Guid id, AccessRequestInput body, HttpContext http,
             VaultAccessRequests requests, TimeProvider time, CancellationToken ct) =>
-            VaultApi.From(await requests.RequestAsync(new TenantId(tenant), id, body.Hours, body.Reason, http.Caller(time), ct), rid => new { id = rid }))
+            VaultApi.From(await requests.RequestAsync(new TenantId(tenant), id, body.Hours, body.Reason, http.Caller(time), ct, body.Kind ?? AccessRequestKind.Read), rid => new { id = rid }))
             .Writes().WithName("RequestVaultAccess");
         vault.MapGet("/access-requests", async (Guid tenant, HttpContext http, VaultAccessRequests requests, TimeProvider time, CancellationToken ct) =>
             Results.Ok(await requests.ListAsync(new TenantId(tenant), http.Caller(time), ct))).Reads().WithName("ListVaultAccessRequests");

@@ -1,5 +1,7 @@
+using Custos.Core.Common;
 using Custos.Core.Data;
 using Custos.Core.SecureUse;
+using Custos.Core.SecureUse.Web;
 using Custos.Core.Tenants;
 using Custos.Core.Vault;
 using Custos.Web.Administration;
@@ -18,7 +20,7 @@ namespace Custos.Web.Vault.Pages;
 public sealed class EntryModel(
     AccessPolicy policy, TenantAdministration tenants, VaultEntries entries, VaultGrants grants, VaultReports reports,
     VaultAttachments attachments, VaultAccessRequests requests, VaultOptions options, IDbContextFactory<CustosDbContext> dbFactory,
-    SshHostKeys hostKeys, TimeProvider time) : VaultPageModel(policy, tenants, time)
+    SshHostKeys hostKeys, WebSessions webSessions, ServeOptions serveOptions, TimeProvider time) : VaultPageModel(policy, tenants, time)
 {
     public EntryView Entry { get; private set; } = null!;
     public IReadOnlyList<VaultEntries.VersionInfo> History { get; private set; } = [];
@@ -29,6 +31,13 @@ public sealed class EntryModel(
     public string? SshUrl { get; private set; }
     /// <summary>What the SSH target presented so far, and whether that is confirmed.</summary>
     public SshHostKeys.HostKeyView? HostKey { get; private set; }
+    /// <summary>The folder wants every SSH use approved (Manage holders excepted), and until when the caller's approval runs.</summary>
+    public bool SessionApprovalRequired { get; private set; }
+    public DateTimeOffset? SessionApprovedUntil { get; private set; }
+    /// <summary>The entry's web target when it opens through Custos's proxy ("login" field and an http(s) URL).</summary>
+    public WebTarget? WebTarget { get; private set; }
+    /// <summary>False when the server runs without --proxy-domain: the web section then says so instead of offering the button.</summary>
+    public bool WebProxyEnabled => webSessions.Options.Domain is not null;
     public bool CanRead => Has("read");
     public bool CanModify => Has("modify");
     public bool CanManage => Has("manage");
@@ -81,12 +90,29 @@ public sealed class EntryModel(
         return await AfterAsync(id, result.Succeeded ? null : result.Error, ct);
     }
 
+    /// <summary>Asks for approval to use the entry's server for some hours, where its folder requires it.</summary>
+    public async Task<IActionResult> OnPostRequestSessionAsync(Guid tenant, Guid id, int hours, string? reason, CancellationToken ct)
+    {
+        if (await LoadTenantAsync(tenant, ct) is { } stop) return stop;
+        var result = await requests.RequestAsync(Tenant, id, hours, reason, Caller, ct, AccessRequestKind.Session);
+        return await AfterAsync(id, result.Succeeded ? null : result.Error, ct);
+    }
+
     /// <summary>A Manage holder confirms the host key the target presented (TOM 6.9: pinned before any credential is sent).</summary>
     public async Task<IActionResult> OnPostTrustHostKeyAsync(Guid tenant, Guid id, string? fingerprint, CancellationToken ct)
     {
         if (await LoadTenantAsync(tenant, ct) is { } stop) return stop;
         var result = await hostKeys.ConfirmAsync(Tenant, id, fingerprint, Caller, ct);
         return await AfterAsync(id, result.Succeeded ? null : result.Error, ct);
+    }
+
+    /// <summary>Opens a web session with the entry's credential (Use) and sends the browser to its one-time launch link on the proxy host.</summary>
+    public async Task<IActionResult> OnPostOpenWebAsync(Guid tenant, Guid id, string? reason, CancellationToken ct)
+    {
+        if (await LoadTenantAsync(tenant, ct) is { } stop) return stop;
+        var opened = await webSessions.OpenAsync(Tenant, id, reason, Caller, ct);
+        if (!opened.Succeeded) return await AfterAsync(id, opened.Error, ct);
+        return Redirect(SecureUse.Proxy.WebProxyHosts.LaunchUrl(opened.Value!, webSessions.Options.Domain!, serveOptions.HttpsPort));
     }
 
     private async Task<IActionResult> AfterAsync(Guid id, Core.Common.Error? error, CancellationToken ct)
@@ -103,7 +129,21 @@ public sealed class EntryModel(
         Entry = entry.Value!;
         History = (await entries.HistoryAsync(Tenant, id, Caller, ct)).Value ?? [];
         SshUrl = SecureUse.Pages.TerminalPage.SshUrl(Entry);
-        if (SshUrl is not null) HostKey = (await hostKeys.GetAsync(Tenant, id, Caller, ct)).Value;
+        if (SshUrl is not null)
+        {
+            HostKey = (await hostKeys.GetAsync(Tenant, id, Caller, ct)).Value;
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            SessionApprovalRequired = !CanManage && (await VaultEntries.EffectivePolicyAsync(db, Entry.FolderId, ct)).SessionApprovalRequired;
+            if (SessionApprovalRequired)
+                SessionApprovedUntil = await VaultAccessRequests.SessionApprovedUntilAsync(db, Tenant, id, HttpContext.Session()!.UserId, Time.StoredNow(), ct);
+        }
+        WebTarget = Core.SecureUse.Web.WebTarget.IsWebEntry(Entry.Urls, Entry.TextFields)
+            ? Core.SecureUse.Web.WebTarget.Of(Entry.Urls, Entry.UserName, Entry.TextFields).Value
+            : null;
+        // The open button's form posts here and is redirected to the proxy host; CSP's form-action governs that redirect too.
+        if (WebTarget is not null && webSessions.Options.Domain is { } proxyDomain)
+            Response.Headers.ContentSecurityPolicy = Transport.TransportSecurityMiddleware.ContentSecurityPolicy.Replace("form-action 'self'",
+                $"form-action 'self' https://*.{proxyDomain}{(serveOptions.HttpsPort == 443 ? "" : $":{serveOptions.HttpsPort}")}", StringComparison.Ordinal);
         if (CanManage)
         {
             var list = await grants.ListAsync(Tenant, new GrantTarget(null, id), Caller, ct);
