@@ -83,6 +83,10 @@ public sealed class SshShellTests
             var af = System.Text.RegularExpressions.Regex.Match(page, "name=\"__af\" type=\"hidden\" value=\"([^\"]+)\"|type=\"hidden\" name=\"__af\" value=\"([^\"]+)\"");
             Assert.True(af.Success, "no anti-forgery token on the account page");
             admin.DefaultRequestHeaders.Add("RequestVerificationToken", WebUtility.HtmlDecode(af.Groups[1].Success ? af.Groups[1].Value : af.Groups[2].Value));
+            var livePage = await admin.GetStringAsync("/admin/ssh-sessions");
+            Assert.Contains("user:dave", livePage);
+            Assert.Contains($"{ssh.PasswordUser}@{ssh.Host}:{ssh.Port}", livePage);
+            Assert.DoesNotContain(ssh.Password, livePage);
             var live = (await Reply.Of(await admin.GetAsync("/api/v1/ssh/sessions"))).AssertOk().Json.EnumerateArray().ToList();
             var mine = Assert.Single(live);
             Assert.Equal("user:dave", mine.GetProperty("actor").GetString());
