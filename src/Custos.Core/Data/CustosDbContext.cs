@@ -56,6 +56,8 @@ public sealed class CustosDbContext(DbContextOptions<CustosDbContext> options) :
     public DbSet<SecureUse.SshSessionRecord> SshSessions => Set<SecureUse.SshSessionRecord>();
     public DbSet<SecureUse.Web.WebSessionRecord> WebSessions => Set<SecureUse.Web.WebSessionRecord>();
     public DbSet<SecureUse.Web.WebRequestRecord> WebRequests => Set<SecureUse.Web.WebRequestRecord>();
+    public DbSet<Sluice.QuarantineItem> QuarantineItems => Set<Sluice.QuarantineItem>();
+    public DbSet<Sluice.SluicePolicy> SluicePolicies => Set<Sluice.SluicePolicy>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

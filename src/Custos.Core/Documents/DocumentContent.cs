@@ -44,16 +44,20 @@ public sealed class DocumentContent(IBlobStore blobs, SecretSealer sealer)
     /// (<see cref="CryptographicException"/>) where the ciphertext was altered or cut short; the caller compares
     /// <see cref="SegmentedDecryptingStream.PlaintextSha256"/> with the version's checksum at the end.
     /// </summary>
-    public async Task<SegmentedDecryptingStream?> OpenAsync(DocumentVersion version, CancellationToken ct = default)
+    public Task<SegmentedDecryptingStream?> OpenAsync(DocumentVersion version, CancellationToken ct = default) =>
+        OpenAsync(version.TenantId, version.Id, version.BlobAddress, version.WrappedKey, ct);
+
+    /// <summary>The plaintext of a blob stored for <paramref name="rowId"/> (a version, or a file in the sluice's quarantine).</summary>
+    public async Task<SegmentedDecryptingStream?> OpenAsync(TenantId tenant, Guid rowId, string address, byte[] wrappedKey, CancellationToken ct = default)
     {
-        var blob = await blobs.OpenReadAsync(version.BlobAddress, ct);
+        var blob = await blobs.OpenReadAsync(address, ct);
         if (blob is null) return null;
         try
         {
-            var key = await sealer.OpenBytesAsync(version.TenantId, version.Id, KeyField, 1, version.WrappedKey, ct);
+            var key = await sealer.OpenBytesAsync(tenant, rowId, KeyField, 1, wrappedKey, ct);
             try
             {
-                return new SegmentedDecryptingStream(blob, key, AssociatedData(version.TenantId, version.Id));
+                return new SegmentedDecryptingStream(blob, key, AssociatedData(tenant, rowId));
             }
             finally
             {

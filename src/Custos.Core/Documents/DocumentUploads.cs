@@ -39,9 +39,51 @@ public sealed class DocumentUploads : IAsyncDisposable
 
     public ValueTask DisposeAsync() => newDocuments.DisposeAsync();
 
+    /// <summary>
+    /// Work done in the transaction that adds a document or version, and the event that records it: the sluice marks its
+    /// quarantine item released in the same commit, so a release is never half done.
+    /// </summary>
+    public sealed record CommitHook(Func<CustosDbContext, Document, DocumentVersion, Task<AuditEntry>> ApplyAsync);
+
     /// <summary>Stores a new document (version 1) in a folder (Write).</summary>
+    public Task<Result<DocumentView>> CreateAsync(TenantId tenant, Guid folderId, string? name, string? mediaType, string? comment, Stream body,
+        DocumentCaller caller, CancellationToken ct = default) => CreateAsync(tenant, folderId, name, mediaType, comment, body, caller, null, ct);
+
+    /// <summary>
+    /// The checks an upload of a new document passes before its body is read (the sluice runs them before it stores a
+    /// file in quarantine): a valid name, Write on the folder, the name free. Refusals are recorded.
+    /// </summary>
+    public async Task<Result<DocumentFolder>> AdmitCreateAsync(TenantId tenant, Guid folderId, string? name, DocumentCaller caller, CancellationToken ct = default)
+    {
+        var checkedName = DocumentNames.Validate(name);
+        if (!checkedName.Succeeded) return checkedName.Error!;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var folder = await db.DocumentFolders.AsNoTracking().SingleOrDefaultAsync(f => f.Id == folderId && f.TenantId == tenant, ct);
+        var access = await accessCache.GetAsync(db, caller, tenant, ct);
+        var rights = folder is null ? DocumentRights.None : access.On(folder.ProjectId);
+        var target = DocumentAudit.FolderTarget(folderId);
+        if (rights == DocumentRights.None) return await DocumentAudit.DenyAsync(audit, db, caller, "document.upload", tenant, target, DocumentErrors.NotFound, ct);
+        if (!rights.Allows(DocumentRights.Write))
+            return await DocumentAudit.DenyAsync(audit, db, caller, "document.upload", tenant, target, DocumentErrors.Forbidden, ct);
+        if (await NameTakenAsync(db, folderId, checkedName.Value!, ct)) return DocumentErrors.NameTaken;
+        return folder!;
+    }
+
+    /// <summary>The checks a check-in passes before its body is read: Write on the document, and the caller holds its lock.</summary>
+    public async Task<Result<Document>> AdmitCheckInAsync(TenantId tenant, Guid documentId, DocumentCaller caller, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var admitted = await DocumentGate.AdmitAsync(db, audit, accessCache, tenant, documentId, caller, DocumentRights.Write, "document.checkin", ct);
+        if (!admitted.Succeeded) return admitted.Error!;
+        var document = admitted.Value!.Document;
+        if (document.LockedBy == caller.User) return document;
+        var refusal = document.LockedBy is null ? DocumentErrors.NotCheckedOut : DocumentErrors.Locked;
+        return await DocumentAudit.DenyAsync(audit, db, caller, "document.checkin", tenant, DocumentAudit.DocumentTarget(documentId), refusal, ct);
+    }
+
+    /// <summary>Stores a new document (version 1) in a folder (Write), running <paramref name="hook"/> in its transaction.</summary>
     public async Task<Result<DocumentView>> CreateAsync(TenantId tenant, Guid folderId, string? name, string? mediaType, string? comment, Stream body,
-        DocumentCaller caller, CancellationToken ct = default)
+        DocumentCaller caller, CommitHook? hook, CancellationToken ct = default)
     {
         var checkedName = DocumentNames.Validate(name);
         if (!checkedName.Succeeded) return checkedName.Error!;
@@ -73,7 +115,7 @@ public sealed class DocumentUploads : IAsyncDisposable
         bool created;
         try
         {
-            created = await newDocuments.CommitAsync(new NewDocument(document, version, VersionEvent(caller, "document.upload", document, version)), ct);
+            created = await newDocuments.CommitAsync(new NewDocument(document, version, VersionEvent(caller, "document.upload", document, version), hook), ct);
         }
         catch (Exception e)
         {
@@ -92,7 +134,7 @@ public sealed class DocumentUploads : IAsyncDisposable
     }
 
     /// <summary>A new document on its way into the database: its first version and the event that records both.</summary>
-    private sealed record NewDocument(Document Document, DocumentVersion Version, AuditEntry Event);
+    private sealed record NewDocument(Document Document, DocumentVersion Version, AuditEntry Event, CommitHook? Hook);
 
     /// <summary>
     /// Commits new documents in groups (<see cref="GroupCommit{TItem,TResult}"/>): one transaction checks every name again
@@ -114,7 +156,7 @@ public sealed class DocumentUploads : IAsyncDisposable
         var events = new List<AuditEntry>(batch.Count);
         for (var i = 0; i < batch.Count; i++)
         {
-            var (document, version, entry) = batch[i];
+            var (document, version, entry, hook) = batch[i];
             if (!taken.Add((document.FolderId, document.Name))) continue;
             var key = (document.FolderId, document.RetentionClassId);
             if (!classes.TryGetValue(key, out var retention))
@@ -123,6 +165,7 @@ public sealed class DocumentUploads : IAsyncDisposable
             db.Documents.Add(document);
             db.DocumentVersions.Add(version);
             events.Add(entry);
+            if (hook is not null) events.Add(await hook.ApplyAsync(db, document, version));
             results[i] = true;
         }
         if (events.Count > 0) await audit.CommitAsync(db, tx, events);
@@ -131,8 +174,12 @@ public sealed class DocumentUploads : IAsyncDisposable
     }
 
     /// <summary>Check-in: the holder of the lock adds the next version and releases the lock.</summary>
+    public Task<Result<DocumentView>> CheckInAsync(TenantId tenant, Guid documentId, string? mediaType, string? comment, Stream body,
+        DocumentCaller caller, CancellationToken ct = default) => CheckInAsync(tenant, documentId, mediaType, comment, body, caller, null, ct);
+
+    /// <summary>Check-in, running <paramref name="hook"/> in the transaction that adds the version.</summary>
     public async Task<Result<DocumentView>> CheckInAsync(TenantId tenant, Guid documentId, string? mediaType, string? comment, Stream body,
-        DocumentCaller caller, CancellationToken ct = default)
+        DocumentCaller caller, CommitHook? hook, CancellationToken ct = default)
     {
         if (comment is { Length: > 1000 }) return DocumentErrors.Invalid("A comment has at most 1,000 characters.");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -168,7 +215,9 @@ public sealed class DocumentUploads : IAsyncDisposable
                     DocumentErrors.NotCheckedOut, ct);
             }
             db.DocumentVersions.Add(version);
-            await audit.CommitAsync(db, tx, VersionEvent(caller, "document.checkin", document, version), ct);
+            var entries = new List<AuditEntry> { VersionEvent(caller, "document.checkin", document, version) };
+            if (hook is not null) entries.Add(await hook.ApplyAsync(db, document, version));
+            await audit.CommitAsync(db, tx, entries, ct);
         }
         catch
         {

@@ -70,8 +70,10 @@ public static class Roles
     public const string Administrator = "admin";
     /// <summary>Reads the audit log. Granted explicitly: the log is personal data of employees.</summary>
     public const string Auditor = "auditor";
+    /// <summary>Decides on files the sluice holds for review (with a grant on their tenant; releasing a flagged file takes two).</summary>
+    public const string QuarantineReviewer = "quarantine-reviewer";
 
-    public static readonly IReadOnlyList<string> All = [Administrator, Auditor];
+    public static readonly IReadOnlyList<string> All = [Administrator, Auditor, QuarantineReviewer];
 }
 
 /// <summary>A group of users (a role such as accounting, support or management); rights are granted to groups.</summary>

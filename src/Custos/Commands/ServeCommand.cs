@@ -42,6 +42,28 @@ public static class ServeCommand
                 "proxy.custos.example for *.proxy.custos.example), which DNS must point to Custos. The self-signed certificate then names " +
                 "*.DOMAIN; a certificate given with --cert must cover *.DOMAIN itself.",
         };
+        var clamd = new Option<string?>("--clamd")
+        {
+            Description = "The virus scanner of the data sluice: clamd's socket as unix:/path or tcp:host:port (default: CUSTOS_CLAMD, else " +
+                          "unix:/run/clamav/clamd.ctl, Debian's clamav-daemon). Without it uploads stay in quarantine.",
+        };
+        var sluiceRelease = new Option<string>("--sluice-release")
+        {
+            Description = "What the sluice releases for tenants without a policy: 'disarmed' (default: safe copies, flat PDFs), 'original' or 'both'.",
+            DefaultValueFactory = _ => "disarmed",
+        };
+        sluiceRelease.AcceptOnlyFromAmong("disarmed", "original", "both");
+        clamd.Validators.Add(r =>
+        {
+            try
+            {
+                if (r.GetValueOrDefault<string?>() is { } v) Core.Sluice.Antivirus.ClamdOptions.Parse(v);
+            }
+            catch (ArgumentException e)
+            {
+                r.AddError($"--clamd: {e.Message}");
+            }
+        });
         var passwordPolicy = new Option<string?>("--password-policy")
         {
             Description = "Password rule: 'tom' (default: 11 characters with upper, lower case and digits) or " +
@@ -62,7 +84,7 @@ public static class ServeCommand
 
         var command = new Command("serve", "Run the Custos server (HTTPS), creating the data directory on first run.")
         {
-            data, db, httpsPort, httpPort, bind, cert, key, proxyDomain, passwordPolicy, clipboardSeconds, passwordReuse,
+            data, db, httpsPort, httpPort, bind, cert, key, proxyDomain, clamd, sluiceRelease, passwordPolicy, clipboardSeconds, passwordReuse,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -86,6 +108,9 @@ public static class ServeCommand
                 CertificatePath = parse.GetValue(cert),
                 CertificateKeyPath = parse.GetValue(key),
                 ProxyDomain = parse.GetValue(proxyDomain),
+                Clamd = parse.GetValue(clamd) ?? (Environment.GetEnvironmentVariable("CUSTOS_CLAMD") is { Length: > 0 } fromEnvironment
+                    ? fromEnvironment : ServeOptions.DefaultClamd),
+                SluiceRelease = Enum.Parse<Core.Sluice.SluiceRelease>(parse.GetValue(sluiceRelease)!, ignoreCase: true),
                 Identity = new Core.Identity.IdentityOptions { PasswordPolicy = policy },
                 Vault = new Core.Vault.VaultOptions
                 {

@@ -1,3 +1,6 @@
+using Custos.Core.Sluice;
+using Custos.Core.Sluice.Antivirus;
+using Custos.Web.Sluice;
 using System.Globalization;
 using Custos.Core;
 using Custos.Core.Audit;
@@ -93,6 +96,18 @@ public sealed class CustosHost : IAsyncDisposable
         }
     }
 
+    private static ClamdOptions ClamdAddress(string address)
+    {
+        try
+        {
+            return ClamdOptions.Parse(address);
+        }
+        catch (ArgumentException e)
+        {
+            throw new StartupException($"The clamd address '{address}' is not valid: {e.Message}");
+        }
+    }
+
     private static System.Security.Cryptography.X509Certificates.X509Certificate2 LoadCertificate(ServeOptions options, DataDirectory data)
     {
         try
@@ -166,13 +181,19 @@ public sealed class CustosHost : IAsyncDisposable
         services.AddSingleton(database);
         services.AddCustosDatabase(database);
         services.AddAudit().AddKeys(data.KeysDirectory).AddIdentity(options.Identity).AddVault(options.Vault)
-            .AddDocuments(new LocalBlobStore(data.BlobsDirectory)).AddSecureUse().AddWebProxy(new WebProxyOptions { Domain = options.ProxyDomain });
+            .AddDocuments(new LocalBlobStore(data.BlobsDirectory)).AddSecureUse().AddWebProxy(new WebProxyOptions { Domain = options.ProxyDomain })
+            .AddSluice(new SluiceOptions
+            {
+                WorkDirectory = Path.Combine(options.DataDirectory, "sluice-work"), Clamd = ClamdAddress(options.Clamd),
+                DefaultRelease = options.SluiceRelease, InlineWait = options.SluiceInlineWait,
+            });
         services.AddHttpForwarder();
         services.AddHostedService<WebProxyService>();
         services.AddHostedService<Ldap.DirectorySyncService>();
         services.AddHostedService<VaultExpiryService>();
         services.AddHostedService<VaultStrengthService>();
         services.AddHostedService<RetentionSweepService>();
+        services.AddHostedService<SluiceService>();
         services.AddHostedService<DocumentIndexService>();
         services.AddHostedService(sp => new BlobJanitorService(sp.GetRequiredService<BlobJanitor>(), database.Provider == DatabaseProvider.Sqlite,
             sp.GetRequiredService<ILogger<BlobJanitorService>>()));
@@ -222,6 +243,7 @@ public sealed class CustosHost : IAsyncDisposable
         app.MapPasswordStrengthEndpoint();
         app.MapVaultEndpoints();
         app.MapDocumentEndpoints();
+        app.MapSluiceEndpoints();
         app.MapSshEndpoints();
         app.MapSshShellEndpoints();
         app.MapWebProxyEndpoints();

@@ -24,6 +24,18 @@ public sealed record ServeOptions
     /// </summary>
     public string? ProxyDomain { get; init; }
 
+    /// <summary>The virus scanner the sluice asks (clamd): "unix:/path/to/socket" or "tcp:host:port".</summary>
+    public string Clamd { get; init; } = DefaultClamd;
+
+    /// <summary>Debian's clamav-daemon socket.</summary>
+    public const string DefaultClamd = "unix:/run/clamav/clamd.ctl";
+
+    /// <summary>What the sluice releases for tenants without a policy of their own.</summary>
+    public Core.Sluice.SluiceRelease SluiceRelease { get; init; } = Core.Sluice.SluiceRelease.Disarmed;
+
+    /// <summary>How long an upload waits for the sluice's verdict before it answers "in quarantine".</summary>
+    public TimeSpan SluiceInlineWait { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The host name users type: the certificate is made for localhost, so loopback binds are shown as that.</summary>
     public string PublicHost => IPAddress.IsLoopback(Bind) || Bind.Equals(IPAddress.Any) || Bind.Equals(IPAddress.IPv6Any)
         ? "localhost"

@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Custos.Core.Documents.Blobs;
 
 /// <summary>
-/// Which blobs something still refers to: document versions and SSH session recordings share the blob store, so the
+/// Which blobs something still refers to: document versions, SSH session recordings and the sluice's quarantine share the blob store, so the
 /// janitor and scrub must ask both before calling a blob an orphan.
 /// </summary>
 internal static class BlobReferences
@@ -15,6 +15,8 @@ internal static class BlobReferences
             .ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
         found.UnionWith(await db.SshSessions.AsNoTracking().Where(s => s.RecordingAddress != null && addresses.Contains(s.RecordingAddress))
             .Select(s => s.RecordingAddress!).ToListAsync(ct));
+        found.UnionWith(await db.QuarantineItems.AsNoTracking().Where(q => q.BlobAddress != null && addresses.Contains(q.BlobAddress))
+            .Select(q => q.BlobAddress!).ToListAsync(ct));
         return found;
     }
 }

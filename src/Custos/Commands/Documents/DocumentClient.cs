@@ -63,6 +63,38 @@ internal sealed class DocumentClient : IDisposable
         return await ReadAsync<T>(response, ct);
     }
 
+    /// <summary>
+    /// An upload into the sluice: the document when it was released at once (200), or the quarantine entry (202) while
+    /// the checks go on or a reviewer must decide. A blocked file is an error naming the reason.
+    /// </summary>
+    public async Task<SluiceUpload> UploadToSluiceAsync(string path, Stream content, long length, string? fileName, string mediaType, CancellationToken ct)
+    {
+        using var body = new StreamContent(content, 256 * 1024);
+        body.Headers.ContentLength = length;
+        body.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = body };
+        request.Headers.ExpectContinue = true;
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        if (fileName is not null) request.Headers.Add(FileNameHeader, Uri.EscapeDataString(fileName));
+        using var response = await SendRawAsync(request, HttpCompletionOption.ResponseContentRead, ct);
+        var quarantine = response.Headers.TryGetValues("X-Custos-Quarantine", out var ids) && Guid.TryParse(ids.FirstOrDefault(), out var id) ? id : (Guid?)null;
+        if (response.StatusCode == System.Net.HttpStatusCode.Accepted) return new SluiceUpload(null, await ReadAsync<SluiceItem>(response, ct));
+        var document = await ReadAsync<DocInfo>(response, ct);
+        return new SluiceUpload(document, null) { QuarantineId = quarantine };
+    }
+
+    /// <summary>Posts a file as the raw body and reads the JSON answer (the sluice's check of a file that is not stored).</summary>
+    public async Task<T> PostFileAsync<T>(string path, Stream content, long length, CancellationToken ct)
+    {
+        using var body = new StreamContent(content, 256 * 1024);
+        body.Headers.ContentLength = length;
+        body.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = body };
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        using var response = await SendRawAsync(request, HttpCompletionOption.ResponseContentRead, ct);
+        return await ReadAsync<T>(response, ct);
+    }
+
     /// <summary>A download whose headers have arrived; its body is read from <see cref="HttpResponseMessage.Content"/> as it comes.</summary>
     public async Task<HttpResponseMessage> DownloadAsync(string path, CancellationToken ct)
     {

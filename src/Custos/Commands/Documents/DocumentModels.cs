@@ -35,3 +35,18 @@ internal sealed record DocErasureItem(Guid DocumentId, string Name, string Outco
 
 internal sealed record DocErasureReport(Guid Id, string Reason, string? Query, string? RestrictedTo, string RequestedBy, DateTimeOffset CreatedAt,
     int Erased, int Restricted, int Refused, IReadOnlyList<DocErasureItem>? Items);
+
+/// <summary>What an upload through the sluice came to: a released document, or the file's quarantine entry.</summary>
+internal sealed record SluiceUpload(DocInfo? Document, SluiceItem? Item)
+{
+    public Guid? QuarantineId { get; init; }
+}
+
+internal sealed record SluiceCheck(string Check, string Outcome, string Code, string Detail);
+
+internal sealed record SluiceReleased(Guid DocumentId, int Version, string Name, string Sha256, string As);
+
+/// <summary>A file in the sluice (the server's QuarantineView).</summary>
+internal sealed record SluiceItem(Guid Id, string FileName, string State, string? Waiting, string? Reason, long Size, string Sha256, string UploadedBy,
+    DateTimeOffset UploadedAt, string? DetectedKind, string? Engine, IReadOnlyList<SluiceCheck> Checks, IReadOnlyList<SluiceReleased> Released,
+    string? FirstApprover, string? DecidedBy, DateTimeOffset? DecidedAt);

@@ -38,12 +38,8 @@ internal static class DocumentTransferVerbs
             var target = await documents.FolderAsync(call.Get(folder)!, ct);
             var documentName = call.Get(name) ?? Path.GetFileName(source.Name);
             var query = $"?folder={target.Id}" + (call.Get(comment) is { } c ? $"&comment={Uri.EscapeDataString(c)}" : "");
-            var (created, sha256) = await UploadAsync(call, documents.Api + query, source, documentName, LocalFiles.MediaTypeOf(documentName, path), ct);
-            var stored = await VerifiedAsync(call, documents, created, sha256, ct);
-            if (call.Get(json)) return await call.PrintJsonAsync(stored);
-            var version = stored.Versions!.Single(v => v.Number == stored.CurrentVersion);
-            return await call.PrintAsync($"Uploaded {stored.Name} to {await documents.PathOfAsync(target.Id, ct)} as {stored.Id}: version " +
-                                         $"{version.Number}, {ByteSize.Format(version.Size)}, SHA-256 {version.Sha256}.");
+            var (upload, sha256) = await UploadAsync(call, documents.Api + query, source, documentName, LocalFiles.MediaTypeOf(documentName, path), ct);
+            return await ReportAsync(call, documents, upload, sha256, call.Get(json), $"Uploaded {documentName} to {await documents.PathOfAsync(target.Id, ct)}", ct);
         });
     }
 
@@ -62,13 +58,41 @@ internal static class DocumentTransferVerbs
             var current = await documents.FindDocumentAsync(call.Get(doc)!, ct);
             var query = call.Get(comment) is { } c ? $"?comment={Uri.EscapeDataString(c)}" : "";
             var mediaType = LocalFiles.MediaTypeOf(path, current.Name) is var t && t != "application/octet-stream" ? t : current.MediaType;
-            var (created, sha256) = await UploadAsync(call, $"{documents.Api}/{current.Id}/versions{query}", source, null, mediaType, ct);
-            var stored = await VerifiedAsync(call, documents, created, sha256, ct);
-            if (call.Get(json)) return await call.PrintJsonAsync(stored);
-            var version = stored.Versions!.Single(v => v.Number == stored.CurrentVersion);
-            return await call.PrintAsync($"Checked in {stored.Name} ({stored.Id}): version {version.Number}, {ByteSize.Format(version.Size)}, " +
-                                         $"SHA-256 {version.Sha256}. The check-out is released.");
+            var (upload, sha256) = await UploadAsync(call, $"{documents.Api}/{current.Id}/versions{query}", source, null, mediaType, ct);
+            return await ReportAsync(call, documents, upload, sha256, call.Get(json), $"Checked in {current.Name} ({current.Id})", ct);
         });
+    }
+
+    /// <summary>
+    /// What became of an upload: released (checked end to end: the sluice received exactly what was sent, and a released
+    /// original is stored with that checksum; a disarmed copy has its own), or waiting in quarantine.
+    /// </summary>
+    private static async Task<int> ReportAsync(DocumentCall call, DocumentTenant documents, SluiceUpload upload, byte[] sent, bool json, string what,
+        CancellationToken ct)
+    {
+        var sentHex = Convert.ToHexStringLower(sent);
+        var sluice = documents.Api[..documents.Api.LastIndexOf('/')] + "/sluice";
+        if (upload.Item is { } waiting)
+        {
+            if (!string.Equals(waiting.Sha256, sentHex, StringComparison.OrdinalIgnoreCase))
+                throw new CommandException($"The sluice received {waiting.FileName} with SHA-256 {waiting.Sha256}, but what was sent has {sentHex}.");
+            if (json) return await call.PrintJsonAsync(waiting);
+            var why = waiting.Waiting is "antivirus.unavailable" ? " The virus scanner cannot be reached; the file is checked as soon as it is back."
+                : waiting.State == "Review" ? $" A reviewer must decide ({waiting.Reason})." : " The checks are still running.";
+            return await call.PrintAsync($"{what}: the file is in the sluice's quarantine ({waiting.Id}, {waiting.State.ToLowerInvariant()}).{why} " +
+                                         $"Follow it with: custos sluice show {waiting.Id}");
+        }
+        var created = upload.Document!;
+        var item = upload.QuarantineId is { } id ? await call.Client.GetAsync<SluiceItem>($"{sluice}/{id}", ct) : null;
+        if (item is not null && !string.Equals(item.Sha256, sentHex, StringComparison.OrdinalIgnoreCase))
+            throw new CommandException($"The sluice received {item.FileName} with SHA-256 {item.Sha256}, but what was sent has {sentHex}.");
+        var disarmed = item?.Released.FirstOrDefault(r => r.DocumentId == created.Id)?.As == "disarmed";
+        var stored = disarmed ? await documents.DocumentAsync(created.Id, ct) : await VerifiedAsync(call, documents, created, sent, ct);
+        if (json) return await call.PrintJsonAsync(stored);
+        var version = stored.Versions!.Single(v => v.Number == stored.CurrentVersion);
+        var copy = disarmed ? $" as a disarmed copy ({item!.Checks.LastOrDefault(c => c.Check == "disarm")?.Detail})" : "";
+        return await call.PrintAsync($"{what}{copy}: {stored.Name} ({stored.Id}) version {version.Number}, {ByteSize.Format(version.Size)}, " +
+                                     $"SHA-256 {version.Sha256}.");
     }
 
     private static Command Get(DocumentVerbs verbs)
@@ -111,7 +135,7 @@ internal static class DocumentTransferVerbs
     }
 
     /// <summary>Streams the file up with a progress bar; returns the server's answer and the SHA-256 of what was sent.</summary>
-    private static async Task<(DocInfo Created, byte[] Sha256)> UploadAsync(DocumentCall call, string path, FileStream source, string? fileName,
+    private static async Task<(SluiceUpload Upload, byte[] Sha256)> UploadAsync(DocumentCall call, string path, FileStream source, string? fileName,
         string mediaType, CancellationToken ct)
     {
         long length;
@@ -126,7 +150,7 @@ internal static class DocumentTransferVerbs
         using var progress = ProgressBar.Bytes(call.Error, fileName ?? Path.GetFileName(source.Name), length);
         // The content owns the hashing stream and disposes it (and the file) when sent; the checksum is kept.
         var hashing = new HashingReadStream(source, progress);
-        var created = await call.Client.UploadAsync<DocInfo>(path, hashing, length, fileName, mediaType, ct);
+        var created = await call.Client.UploadToSluiceAsync(path, hashing, length, fileName, mediaType, ct);
         progress.Complete();
         if (hashing.BytesRead != length)
             throw new CommandException($"'{source.Name}' changed while it was uploaded ({hashing.BytesRead:N0} bytes read, {length:N0} expected).");

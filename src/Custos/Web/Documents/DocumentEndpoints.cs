@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using Custos.Core.Common;
 using Custos.Core.Documents;
+using Custos.Core.Sluice;
+using Custos.Web.Sluice;
 using Custos.Web.Identity;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
@@ -34,9 +36,10 @@ public static class DocumentEndpoints
 
         docs.MapGet("", async (Guid tenant, [FromQuery] Guid folder, HttpContext http, DocumentLibrary library, CancellationToken ct) =>
             DocumentApi.From(await library.ListAsync(new TenantId(tenant), folder, http.DocumentCaller(), ct))).Reads().WithName("ListDocuments");
+        // Uploads go into the sluice's quarantine; the answer is the document once released (see SluiceApi.Upload).
         docs.MapPost("", async (Guid tenant, [FromQuery] Guid folder, [FromQuery] string? name, [FromQuery] string? comment, HttpContext http,
-                DocumentUploads uploads, CancellationToken ct) =>
-            DocumentApi.From(await uploads.CreateAsync(new TenantId(tenant), folder, FileName(http, name), http.Request.ContentType, comment,
+                SluiceIntake sluice, CancellationToken ct) =>
+            SluiceApi.Upload(http, await sluice.SubmitDocumentAsync(new TenantId(tenant), folder, FileName(http, name), http.Request.ContentType, comment,
                 http.Request.Body, http.DocumentCaller(), ct)))
             .Writes().WithName("UploadDocument");
 
@@ -48,9 +51,9 @@ public static class DocumentEndpoints
             DocumentApi.From(await locks.CancelAsync(new TenantId(tenant), id, http.DocumentCaller(), ct))).Writes().WithName("CancelDocumentCheckOut");
         docs.MapPost("/{id:guid}/break-lock", async (Guid tenant, Guid id, LockBreakInput body, HttpContext http, DocumentLocks locks, CancellationToken ct) =>
             DocumentApi.From(await locks.BreakAsync(new TenantId(tenant), id, body.Reason, http.DocumentCaller(), ct))).Writes().WithName("BreakDocumentLock");
-        docs.MapPost("/{id:guid}/versions", async (Guid tenant, Guid id, [FromQuery] string? comment, HttpContext http, DocumentUploads uploads,
+        docs.MapPost("/{id:guid}/versions", async (Guid tenant, Guid id, [FromQuery] string? comment, HttpContext http, SluiceIntake sluice,
                 CancellationToken ct) =>
-            DocumentApi.From(await uploads.CheckInAsync(new TenantId(tenant), id, http.Request.ContentType, comment, http.Request.Body,
+            SluiceApi.Upload(http, await sluice.SubmitVersionAsync(new TenantId(tenant), id, http.Request.ContentType, comment, http.Request.Body,
                 http.DocumentCaller(), ct)))
             .Writes().WithName("CheckInDocument");
         docs.MapGet("/{id:guid}/content", async (Guid tenant, Guid id, [FromQuery] int? version, HttpContext http, DocumentDownloads downloads,

@@ -23,6 +23,14 @@
   function message(json, status, fallback, root) {
     var title = json && json.title;
     var code = json && json.code;
+    // Blocked by the sluice: the reason in the page's language (#sluice-reasons), inside the "blocked" sentence.
+    if (code === 'sluice.blocked' && json.reason) {
+      var reason = Array.prototype.filter.call((root || document).querySelectorAll('#sluice-reasons li'), function (li) {
+        return li.getAttribute('data-code') === json.reason;
+      })[0];
+      var blocked = (root || document).getAttribute ? (root || document).getAttribute('data-text-blocked') : null;
+      if (reason && blocked) return format(blocked, [reason.textContent]);
+    }
     var known = Array.prototype.filter.call((root || document).querySelectorAll('#document-errors li'), function (li) {
       return code && li.getAttribute('data-code') === code;
     })[0];
@@ -38,7 +46,8 @@
     return message(json, xhr.status, fallback, root);
   }
 
-  // POSTs a file as the raw request body; resolves when stored, rejects with the reason.
+  // POSTs a file as the raw request body; resolves with the status when accepted (200 stored, 202 in the sluice's
+  // quarantine), rejects with the reason.
   function sendFile(url, file, root, texts, onProgress, headers) {
     return new Promise(function (resolve, reject) {
       var xhr = new XMLHttpRequest();
@@ -50,7 +59,7 @@
         if (e.lengthComputable) onProgress(e.loaded, e.total);
       };
       xhr.onload = function () {
-        if (xhr.status >= 200 && xhr.status < 300) resolve();
+        if (xhr.status >= 200 && xhr.status < 300) resolve(xhr.status);
         else reject(new Error(problem(xhr, texts.failed, root)));
       };
       xhr.onerror = function () { reject(new Error(texts.network)); };
@@ -70,6 +79,7 @@
       done: zone.getAttribute('data-text-done'),
       failed: zone.getAttribute('data-text-failed'),
       network: zone.getAttribute('data-text-network'),
+      quarantine: zone.getAttribute('data-text-quarantine'),
       summary: zone.getAttribute('data-text-summary'),
       folder: zone.getAttribute('data-text-folder')
     };
@@ -108,6 +118,12 @@
           bar.value = 1;
           state.textContent = texts.done;
           li.className = 'done';
+        },
+        quarantine: function () {
+          bar.max = 1;
+          bar.value = 1;
+          state.textContent = texts.quarantine;
+          li.className = 'quarantine';
         },
         fail: function (message) {
           li.className = 'failed';
@@ -226,7 +242,10 @@
         item.row.progress(0, item.file.size);
         var url = api + '?folder=' + encodeURIComponent(item.folder);
         return sendFile(url, item.file, zone, texts, item.row.progress, { 'X-Custos-File-Name': encodeURIComponent(item.file.name) })
-          .then(function () { totals.done++; item.row.done(); }, function (e) { totals.failed++; item.row.fail(e.message); })
+          .then(function (status) {
+            totals.done++;
+            if (status === 202) item.row.quarantine(); else item.row.done();
+          }, function (e) { totals.failed++; item.row.fail(e.message); })
           .then(worker);
       };
       var workers = [];
@@ -363,7 +382,12 @@
         bar.max = total > 0 ? total : 1;
         bar.value = total > 0 ? loaded : 1;
         shown.textContent = percent(loaded, total) + ' %';
-      }).then(function () {
+      }).then(function (code) {
+        if (code === 202) {
+          // In the sluice's quarantine: the version appears once released; the page stays as it is until then.
+          shown.textContent = checkin.getAttribute('data-text-quarantine');
+          return;
+        }
         window.location.assign(checkin.getAttribute('data-page'));
       }, function (e) {
         submit.disabled = false;
