@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
+using Custos.Tests.Infrastructure;
 
 namespace Custos.EndToEnd.Tests;
 
@@ -35,6 +36,8 @@ internal sealed partial class CustosServerProcess : IDisposable
     /// <summary>False once <see cref="RestartAsync"/> handed the data directory on to the next server.</summary>
     private bool _ownsDataDirectory = true;
 
+    private static string? clamd;
+
     private CustosServerProcess(string dataDirectory, int httpsPort, int httpPort, IReadOnlyList<string>? extraArguments = null)
     {
         ExtraArguments = extraArguments ?? [];
@@ -56,6 +59,8 @@ internal sealed partial class CustosServerProcess : IDisposable
             start.ArgumentList.Add(argument);
         foreach (var argument in ExtraArguments) start.ArgumentList.Add(argument);
         foreach (var name in InheritedBuildVariables) start.Environment.Remove(name);
+        // The sluice's virus scanner: the test run's own clamd, as an administrator would point Custos at theirs.
+        start.Environment["CUSTOS_CLAMD"] = clamd ?? throw new InvalidOperationException("The test clamd was not started.");
         // Build helpers that outlive the build (node reuse, compiler server) would keep our output pipes open.
         start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
         start.Environment["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0";
@@ -89,6 +94,7 @@ internal sealed partial class CustosServerProcess : IDisposable
     /// <param name="extraArguments">Further `serve` options, e.g. ["--proxy-domain", "proxy.test"].</param>
     public static async Task<(CustosServerProcess Server, Uri SetupLink)> StartAsync(IReadOnlyList<string>? extraArguments = null)
     {
+        clamd = await TestClamd.AddressAsync();
         var (httpsPort, httpPort) = FreeLoopbackPorts();
         var dataDirectory = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"custos-e2e-{Guid.NewGuid():N}");
         var server = new CustosServerProcess(dataDirectory, httpsPort, httpPort, extraArguments);

@@ -21,12 +21,12 @@ public sealed class DocumentCommandTests
     public async Task Put_Ls_CheckOut_CheckIn_Get_BothVersionsComeBackByteForByte(string kind)
     {
         await using var cli = await DocumentCli.StartAsync(kind);
-        var first = cli.WriteFile("contract-v1.pdf", DocumentTestSetup.RandomContent(FiveMiB));
-        var second = cli.WriteFile("contract-v2.pdf", DocumentTestSetup.RandomContent(FiveMiB - 12_345));
+        var first = cli.WriteFile("contract-v1.dat", DocumentTestSetup.RandomContent(FiveMiB));
+        var second = cli.WriteFile("contract-v2.dat", DocumentTestSetup.RandomContent(FiveMiB - 12_345));
 
         var folder = JsonDocument.Parse(await cli.OkAsync("carol", "mkdir", "Verträge", "--json")).RootElement;
         await cli.OkAsync("carol", "mkdir", "2026", "--parent", "Verträge");
-        var put = JsonDocument.Parse(await cli.OkAsync("dave", "put", first, "--folder", "Verträge", "--name", "Wartungsvertrag.pdf",
+        var put = JsonDocument.Parse(await cli.OkAsync("dave", "put", first, "--folder", "Verträge", "--name", "Wartungsvertrag.dat",
             "--comment", "signed", "--json")).RootElement;
         var id = put.GetProperty("id").GetString()!;
         var folders = await cli.OkAsync("erin", "ls");
@@ -38,19 +38,19 @@ public sealed class DocumentCommandTests
         Assert.Contains("Verträge/2026/", folders);
         Assert.Contains("2026/", listed);
         var row = Assert.Single(listed.Split('\n'), l => l.Contains(id));
-        Assert.Contains("Wartungsvertrag.pdf", row);
+        Assert.Contains("Wartungsvertrag.dat", row);
         Assert.Contains("v1", row);
         Assert.Contains("5.2 MB", row);
         Assert.DoesNotContain("checked out", row);
 
         // dave checks it out by path: the others see who holds it and cannot take it; erin (Read) cannot check out at all.
-        var checkedOut = await cli.OkAsync("dave", "checkout", "Verträge/Wartungsvertrag.pdf");
+        var checkedOut = await cli.OkAsync("dave", "checkout", "Verträge/Wartungsvertrag.dat");
         var byCarol = await cli.RunAsync("carol", "checkout", id);
         var byErin = await cli.RunAsync("erin", "checkout", id);
         var carolCheckIn = await cli.RunAsync("carol", "checkin", id, second);
         var locked = JsonDocument.Parse(await cli.OkAsync("erin", "ls", "Verträge", "--json")).RootElement.GetProperty("documents")[0];
 
-        Assert.Contains("Checked out Wartungsvertrag.pdf", checkedOut);
+        Assert.Contains("Checked out Wartungsvertrag.dat", checkedOut);
         Assert.Equal(1, byCarol.ExitCode);
         Assert.Contains("checked out by someone else", byCarol.Error);
         Assert.Equal(1, byErin.ExitCode);
@@ -60,9 +60,9 @@ public sealed class DocumentCommandTests
         Assert.Contains("checked out by dave", (await cli.OkAsync("erin", "ls", "Verträge")).Split('\n').Single(l => l.Contains(id)));
 
         // Check-in by the name alone; the lock is released and version 2 is current.
-        var checkedIn = await cli.OkAsync("dave", "checkin", "Wartungsvertrag.pdf", second, "--comment", "prices 2027");
+        var checkedIn = await cli.OkAsync("dave", "checkin", "Wartungsvertrag.dat", second, "--comment", "prices 2027");
         var versions = JsonDocument.Parse(await cli.OkAsync("erin", "versions", id, "--json")).RootElement;
-        var versionsText = await cli.OkAsync("erin", "versions", "Verträge/Wartungsvertrag.pdf");
+        var versionsText = await cli.OkAsync("erin", "versions", "Verträge/Wartungsvertrag.dat");
 
         Assert.Contains("version 2", checkedIn);
         Assert.Equal(2, versions.GetProperty("currentVersion").GetInt32());
@@ -78,14 +78,14 @@ public sealed class DocumentCommandTests
 
         // Both versions download byte for byte; the default name is the document's, in the -o directory.
         var download = Directory.CreateDirectory(Path.Combine(cli.WorkDirectory, "download")).FullName;
-        var v1 = Path.Combine(download, "v1.pdf");
+        var v1 = Path.Combine(download, "v1.dat");
         var gotV1 = await cli.OkAsync("erin", "get", id, "--version", "1", "-o", v1);
-        var gotCurrent = await cli.OkAsync("erin", "get", "Verträge/Wartungsvertrag.pdf", "-o", download);
+        var gotCurrent = await cli.OkAsync("erin", "get", "Verträge/Wartungsvertrag.dat", "-o", download);
         var again = await cli.RunAsync("erin", "get", id, "-o", v1);
 
         Assert.Contains("version 1", gotV1);
         Assert.Equal(await File.ReadAllBytesAsync(first), await File.ReadAllBytesAsync(v1));
-        Assert.Equal(await File.ReadAllBytesAsync(second), await File.ReadAllBytesAsync(Path.Combine(download, "Wartungsvertrag.pdf")));
+        Assert.Equal(await File.ReadAllBytesAsync(second), await File.ReadAllBytesAsync(Path.Combine(download, "Wartungsvertrag.dat")));
         Assert.Contains("version 2", gotCurrent);
         if (!OperatingSystem.IsWindows()) Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(v1));
         Assert.Equal(1, again.ExitCode);
@@ -112,9 +112,9 @@ public sealed class DocumentCommandTests
     {
         await using var cli = await DocumentCli.StartAsync(kind);
         await cli.OkAsync("carol", "mkdir", "Rechnungen");
-        var late = await cli.PutAsync("dave", "Rechnungen", "late.pdf", FiveMiB);
-        var early = await cli.PutAsync("dave", "Rechnungen", "early.pdf", 300_000);
-        var gone = await cli.PutAsync("dave", "Rechnungen", "gone.pdf", 1000);
+        var late = await cli.PutAsync("dave", "Rechnungen", "late.dat", FiveMiB);
+        var early = await cli.PutAsync("dave", "Rechnungen", "early.dat", 300_000);
+        var gone = await cli.PutAsync("dave", "Rechnungen", "gone.dat", 1000);
         var target = Directory.CreateDirectory(Path.Combine(cli.WorkDirectory, "target")).FullName;
 
         // Late in the blob: the server has sent part of the content when it finds out, and breaks off.
@@ -123,13 +123,13 @@ public sealed class DocumentCommandTests
         await cli.FlipByteAsync(early, 0.0001);
         File.Delete(await cli.BlobPathAsync(gone));
         var results = new Dictionary<string, CliResult>();
-        foreach (var name in new[] { "late.pdf", "early.pdf", "gone.pdf" })
+        foreach (var name in new[] { "late.dat", "early.dat", "gone.dat" })
             results[name] = await cli.RunAsync("erin", "get", $"Rechnungen/{name}", "-o", Path.Combine(target, name));
 
         Assert.All(results.Values, r => Assert.Equal(1, r.ExitCode));
-        Assert.True(results["late.pdf"].Error.Contains("damaged") && results["late.pdf"].Error.Contains("Nothing was saved"), results["late.pdf"].Error);
-        Assert.True(results["early.pdf"].Error.Contains("missing or altered"), results["early.pdf"].Error);
-        Assert.True(results["gone.pdf"].Error.Contains("missing or altered"), results["gone.pdf"].Error);
+        Assert.True(results["late.dat"].Error.Contains("damaged") && results["late.dat"].Error.Contains("Nothing was saved"), results["late.dat"].Error);
+        Assert.True(results["early.dat"].Error.Contains("missing or altered"), results["early.dat"].Error);
+        Assert.True(results["gone.dat"].Error.Contains("missing or altered"), results["gone.dat"].Error);
         Assert.Empty(Directory.GetFileSystemEntries(target));
         Assert.True(await cli.Db.ScalarAsync("SELECT COUNT(*) FROM audit_events WHERE action = 'document.integrity'") >= 3);
     }
@@ -140,9 +140,9 @@ public sealed class DocumentCommandTests
     {
         await using var cli = await DocumentCli.StartAsync(kind);
         await cli.OkAsync("carol", "mkdir", "Archiv");
-        var altered = await cli.PutAsync("dave", "Archiv", "Bilanz 2025.xlsx", FiveMiB);
+        var altered = await cli.PutAsync("dave", "Archiv", "Bilanz 2025.dat", FiveMiB);
         await cli.OkAsync("dave", "checkout", altered.ToString());
-        await cli.OkAsync("dave", "checkin", altered.ToString(), cli.WriteFile("bilanz-v2.xlsx", DocumentTestSetup.RandomContent(70_000)));
+        await cli.OkAsync("dave", "checkin", altered.ToString(), cli.WriteFile("bilanz-v2.dat", DocumentTestSetup.RandomContent(70_000)));
         var missing = await cli.PutAsync("dave", "Archiv", "Protokoll.txt", 20_000);
         await cli.PutAsync("dave", "Archiv", "Intakt.txt", 1);
 
@@ -167,7 +167,7 @@ public sealed class DocumentCommandTests
 
         Assert.Equal(1, damaged.ExitCode);
         var lines = damaged.Output.Split('\n');
-        Assert.Contains(lines, l => l.StartsWith("ALTERED") && l.Contains("Bilanz 2025.xlsx") && l.Contains(altered.ToString()) && l.Contains("version 1,"));
+        Assert.Contains(lines, l => l.StartsWith("ALTERED") && l.Contains("Bilanz 2025.dat") && l.Contains(altered.ToString()) && l.Contains("version 1,"));
         Assert.Contains(lines, l => l.StartsWith("MISSING") && l.Contains("Protokoll.txt") && l.Contains(missing.ToString()));
         Assert.Contains(lines, l => l.StartsWith("ORPHAN") && l.Contains(orphan));
         Assert.DoesNotContain(lines, l => l.Contains("Intakt.txt") || l.Contains("version 2,"));

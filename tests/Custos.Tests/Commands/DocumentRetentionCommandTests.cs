@@ -18,7 +18,7 @@ public sealed class DocumentRetentionCommandTests
     {
         await using var cli = await DocumentCli.StartAsync(kind);
         await cli.OkAsync("carol", "mkdir", "Buchhaltung");
-        var doc = await cli.PutAsync("dave", "Buchhaltung", "Jahresabschluss 2026.pdf", 2000);
+        var doc = await cli.PutAsync("dave", "Buchhaltung", "Jahresabschluss 2026.dat", 2000);
         var today = DateOnly.FromDateTime(cli.Setup.Server.Now.UtcDateTime);
         var end = new DateOnly(today.Year + 11, 1, 1);
 
@@ -28,8 +28,8 @@ public sealed class DocumentRetentionCommandTests
         Assert.Contains(classesJson.GetProperty("classes").EnumerateArray(), c => c.GetProperty("name").GetString() == "GoBD 10 years");
 
         // Unlabelled: the state says so; then labelled by the class's name, in any letter case.
-        var before = await cli.OkAsync("erin", "label", "Buchhaltung/Jahresabschluss 2026.pdf");
-        var labelled = await cli.OkAsync("carol", "label", "Jahresabschluss 2026.pdf", "--class", "gobd 10 YEARS");
+        var before = await cli.OkAsync("erin", "label", "Buchhaltung/Jahresabschluss 2026.dat");
+        var labelled = await cli.OkAsync("carol", "label", "Jahresabschluss 2026.dat", "--class", "gobd 10 YEARS");
         var shown = await cli.OkAsync("erin", "label", doc.ToString());
 
         Assert.Contains("no retention class.", before);
@@ -70,11 +70,11 @@ public sealed class DocumentRetentionCommandTests
     {
         await using var cli = await DocumentCli.StartAsync(TestDatabase.Sqlite);
         await cli.OkAsync("carol", "mkdir", "Verträge");
-        var doc = await cli.PutAsync("dave", "Verträge", "Mietvertrag.pdf", 500);
-        await cli.PutAsync("dave", "Verträge", "Anlage.pdf", 300);
+        var doc = await cli.PutAsync("dave", "Verträge", "Mietvertrag.dat", 500);
+        await cli.PutAsync("dave", "Verträge", "Anlage.dat", 300);
 
         var onFolder = await cli.JsonAsync("carol", "hold", "Verträge", "--reason", "Betriebsprüfung 2026", "--owner", "Rechtsabteilung");
-        var onDocument = await cli.OkAsync("carol", "hold", "Verträge/Mietvertrag.pdf", "--reason", "Klage Az. 3 O 17/26", "--owner", "Dr. Weber");
+        var onDocument = await cli.OkAsync("carol", "hold", "Verträge/Mietvertrag.dat", "--reason", "Klage Az. 3 O 17/26", "--owner", "Dr. Weber");
         var byReader = await cli.RunAsync("erin", "hold", "Verträge", "--reason", "x", "--owner", "y");
         var noReason = await cli.RunAsync("carol", "hold", "Verträge", "--owner", "y");
         var nothing = await cli.RunAsync("carol", "hold", "Nirgends", "--reason", "x", "--owner", "y");
@@ -83,7 +83,7 @@ public sealed class DocumentRetentionCommandTests
         var folderHold = onFolder.GetProperty("id").GetGuid();
         Assert.Equal("Verträge", onFolder.GetProperty("targetName").GetString());
         Assert.Equal(System.Text.Json.JsonValueKind.Null, onFolder.GetProperty("documentId").ValueKind);
-        Assert.Contains("on document Verträge/Mietvertrag.pdf", onDocument);
+        Assert.Contains("on document Verträge/Mietvertrag.dat", onDocument);
         Assert.Equal(1, byReader.ExitCode);
         Assert.Equal(2, noReason.ExitCode);
         Assert.Contains("--reason", noReason.Error);
@@ -93,7 +93,7 @@ public sealed class DocumentRetentionCommandTests
         Assert.Equal(2, lines.Length);
         Assert.True(lines.Any(l => l.StartsWith(folderHold.ToString()) && l.Contains("folder Verträge") && l.Contains("owner Rechtsabteilung") &&
                                    l.Contains("active") && l.Contains("Betriebsprüfung 2026")), listed);
-        Assert.Contains(lines, l => l.Contains("document Mietvertrag.pdf") && l.Contains("Dr. Weber"));
+        Assert.Contains(lines, l => l.Contains("document Mietvertrag.dat") && l.Contains("Dr. Weber"));
 
         // Held: the search says so, and neither the folder's documents can be deleted nor the hold be released twice.
         var held = await cli.JsonAsync("erin", "search", "--retention", "held");
@@ -117,10 +117,10 @@ public sealed class DocumentRetentionCommandTests
     {
         await using var cli = await DocumentCli.StartAsync(TestDatabase.Sqlite);
         await cli.OkAsync("carol", "mkdir", "Eingang");
-        var doc = await cli.PutAsync("dave", "Eingang", "Rechnung 4711.pdf", 100);
-        await cli.PutAsync("dave", "Eingang", "Werbung.pdf", 100);
+        var doc = await cli.PutAsync("dave", "Eingang", "Rechnung 4711.dat", 100);
+        await cli.PutAsync("dave", "Eingang", "Werbung.dat", 100);
 
-        var tagged = await cli.OkAsync("dave", "tag", "Eingang/Rechnung 4711.pdf", "Steuer", "Eingangsrechnung", "steuer");
+        var tagged = await cli.OkAsync("dave", "tag", "Eingang/Rechnung 4711.dat", "Steuer", "Eingangsrechnung", "steuer");
         var byReader = await cli.RunAsync("erin", "tag", doc.ToString(), "x");
         var none = await cli.RunAsync("dave", "tag", doc.ToString());
         var both = await cli.RunAsync("dave", "tag", doc.ToString(), "x", "--clear");
@@ -128,7 +128,7 @@ public sealed class DocumentRetentionCommandTests
         var found = await cli.OkAsync("erin", "search", "--tag", "STEUER");
         var shown = await cli.JsonAsync("erin", "label", doc.ToString());
 
-        Assert.Contains("Tagged Rechnung 4711.pdf", tagged);
+        Assert.Contains("Tagged Rechnung 4711.dat", tagged);
         Assert.Contains("eingangsrechnung, steuer", tagged);
         Assert.Equal(1, byReader.ExitCode);
         Assert.Equal(2, none.ExitCode);
@@ -136,7 +136,7 @@ public sealed class DocumentRetentionCommandTests
         Assert.Equal(1, tooLong.ExitCode);
         Assert.Contains("at most 50 characters", tooLong.Error);
         var row = Assert.Single(found.Split('\n', StringSplitOptions.RemoveEmptyEntries)[1..]);
-        Assert.StartsWith("Eingang/Rechnung 4711.pdf", row);
+        Assert.StartsWith("Eingang/Rechnung 4711.dat", row);
         Assert.Contains("eingangsrechnung,steuer", row);
         Assert.Equal(["eingangsrechnung", "steuer"], shown.GetProperty("tags").EnumerateArray().Select(t => t.GetString()));
 

@@ -103,9 +103,9 @@ public sealed class DocumentIntegrityTests
         using var erin = await d.ConnectAsync("erin");
         var folder = await dave.FolderAsync("Rechnungen");
         var content = DocumentTestSetup.RandomContent(1_000_000);
-        var doc = await dave.UploadOkAsync(folder, "Rechnung 4711.pdf", content);
+        var doc = await dave.UploadOkAsync(folder, "Rechnung 4711.dat", content);
         var other = DocumentTestSetup.RandomContent(20_000);
-        var untouched = await dave.UploadOkAsync(folder, "Rechnung 4712.pdf", other);
+        var untouched = await dave.UploadOkAsync(folder, "Rechnung 4712.dat", other);
         var address = await d.BlobAddressAsync(doc);
         var path = d.BlobPath(address);
         Assert.True(File.Exists(path), $"no blob at {path}");
@@ -132,7 +132,7 @@ public sealed class DocumentIntegrityTests
         using var erin = await d.ConnectAsync("erin");
         var folder = await dave.FolderAsync("Rechnungen");
         var content = DocumentTestSetup.RandomContent(5_000);
-        var doc = await dave.UploadOkAsync(folder, "Quittung.pdf", content);
+        var doc = await dave.UploadOkAsync(folder, "Quittung.dat", content);
         var address = await d.BlobAddressAsync(doc);
         var path = d.BlobPath(address);
 
@@ -155,7 +155,7 @@ public sealed class DocumentIntegrityTests
         using var erin = await d.ConnectAsync("erin");
         var folder = await dave.FolderAsync("Rechnungen");
         var content = DocumentTestSetup.RandomContent(300_000);
-        var doc = await dave.UploadOkAsync(folder, "Rechnung 4711.pdf", content);
+        var doc = await dave.UploadOkAsync(folder, "Rechnung 4711.dat", content);
         var address = await d.BlobAddressAsync(doc);
         var path = d.BlobPath(address);
         Assert.Equal(SegmentedStreamFormat.GetCiphertextLength(content.Length), new FileInfo(path).Length);
@@ -179,8 +179,8 @@ public sealed class DocumentIntegrityTests
         using var erin = await d.ConnectAsync("erin");
         var folder = await dave.FolderAsync("Rechnungen");
         var content = DocumentTestSetup.RandomContent(100_000);
-        var doc = await dave.UploadOkAsync(folder, "Echt.pdf", content);
-        var forged = await dave.UploadOkAsync(folder, "Fälschung.pdf", DocumentTestSetup.RandomContent(100_000));
+        var doc = await dave.UploadOkAsync(folder, "Echt.dat", content);
+        var forged = await dave.UploadOkAsync(folder, "Fälschung.dat", DocumentTestSetup.RandomContent(100_000));
         var address = await d.BlobAddressAsync(doc);
 
         // Someone with access to the disk copies the other document's blob over this one's.
@@ -204,7 +204,7 @@ public sealed class DocumentIntegrityTests
         foreach (var size in new[] { 200_000, 1_000_000 })
         {
             var content = DocumentTestSetup.RandomContent(size);
-            var doc = await dave.UploadOkAsync(folder, $"Rechnung {size}.pdf", content);
+            var doc = await dave.UploadOkAsync(folder, $"Rechnung {size}.dat", content);
             var address = await d.BlobAddressAsync(doc);
             // The checksum on record no longer matches what the blob holds (the record or the blob was exchanged).
             await using (var data = d.Server.Data())
@@ -234,7 +234,7 @@ public sealed class DocumentIntegrityTests
         using var erin = await d.ConnectAsync("erin");
         var folder = await dave.FolderAsync("Rechnungen");
         var first = DocumentTestSetup.RandomContent(30_000);
-        var doc = await dave.UploadOkAsync(folder, "Rechnung 4711.pdf", first);
+        var doc = await dave.UploadOkAsync(folder, "Rechnung 4711.dat", first);
         (await dave.PostAsync($"/{doc}/checkout")).AssertOk();
         var second = DocumentTestSetup.RandomContent(40_000);
         (await dave.CheckInAsync(doc, second)).AssertOk();

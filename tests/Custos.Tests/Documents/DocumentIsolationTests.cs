@@ -32,8 +32,8 @@ public sealed class DocumentIsolationTests
         var folder = await bob.FolderAsync("Globex contracts");
         var sub = await bob.FolderAsync("Globex 2026", folder);
         var content = DocumentTestSetup.RandomContent(70_000);
-        var open = await bob.UploadOkAsync(folder, "Globex merger.pdf", content);
-        var held = await bob.UploadOkAsync(sub, "Globex payroll.pdf", DocumentTestSetup.RandomContent(1_000));
+        var open = await bob.UploadOkAsync(folder, "Globex merger.dat", content);
+        var held = await bob.UploadOkAsync(sub, "Globex payroll.dat", DocumentTestSetup.RandomContent(1_000));
         (await bob.PostAsync($"/{held}/checkout")).AssertOk();
         return new Globex(tenant, project, folder, sub, open, held, content);
     }
@@ -69,7 +69,7 @@ public sealed class DocumentIsolationTests
         ("folder under a Globex subfolder", g.SubFolder, () => c.CreateFolderAsync("Inside", g.SubFolder)),
         ("folder in a Globex project", g.Project, () => c.CreateFolderAsync("Inside", null, g.Project)),
         ("list a Globex folder", g.Folder, () => c.GetAsync($"?folder={g.Folder}")),
-        ("upload into a Globex folder", g.Folder, () => c.UploadAsync(g.Folder, "planted.pdf", DocumentTestSetup.RandomContent(5_000))),
+        ("upload into a Globex folder", g.Folder, () => c.UploadAsync(g.Folder, "planted.dat", DocumentTestSetup.RandomContent(5_000))),
         ("get a Globex document", g.Open, () => c.GetAsync($"/{g.Open}")),
         ("check out a Globex document", g.Open, () => c.PostAsync($"/{g.Open}/checkout")),
         ("cancel bob's check-out", g.Held, () => c.PostAsync($"/{g.Held}/cancel-checkout")),
@@ -88,7 +88,7 @@ public sealed class DocumentIsolationTests
         var g = await GlobexAsync(d);
         using var carol = await d.ConnectAsync("carol");
         var own = await carol.FolderAsync("Acme contracts");
-        await carol.UploadOkAsync(own, "Acme offer.pdf", DocumentTestSetup.RandomContent(2_000));
+        await carol.UploadOkAsync(own, "Acme offer.dat", DocumentTestSetup.RandomContent(2_000));
         var before = await SnapshotAsync(d);
 
         // Under Acme's URL (where carol has Manage) Globex's ids do not exist.
@@ -163,7 +163,7 @@ public sealed class DocumentIsolationTests
         Assert.Equal(g.OpenContent, (await onGlobex.DownloadAsync(g.Open)).AssertOk().Bytes);
         var acmeFolder = await max.FolderAsync("Acme contracts");
         var acmeContent = DocumentTestSetup.RandomContent(3_000);
-        var acmeDoc = await max.UploadOkAsync(acmeFolder, "Acme offer.pdf", acmeContent);
+        var acmeDoc = await max.UploadOkAsync(acmeFolder, "Acme offer.dat", acmeContent);
         await d.Server.RunAsync("tenant", "add-project", "Acme", "Payroll");
         Guid acmeProject;
         await using (var data = d.Server.Data())
@@ -186,8 +186,8 @@ public sealed class DocumentIsolationTests
         using var carol = await d.ConnectAsync("carol");
         var folder = await carol.FolderAsync("Acme contracts");
         var sub = await carol.FolderAsync("2026", folder);
-        var open = await carol.UploadOkAsync(folder, "Acme offer.pdf", DocumentTestSetup.RandomContent(4_000));
-        var held = await carol.UploadOkAsync(sub, "Acme payroll.pdf", DocumentTestSetup.RandomContent(4_000));
+        var open = await carol.UploadOkAsync(folder, "Acme offer.dat", DocumentTestSetup.RandomContent(4_000));
+        var held = await carol.UploadOkAsync(sub, "Acme payroll.dat", DocumentTestSetup.RandomContent(4_000));
         (await carol.PostAsync($"/{held}/checkout")).AssertOk();
         await d.Server.RunAsync("tenant", "add-project", "Acme", "Payroll");
         Guid project;

@@ -16,7 +16,7 @@ public sealed class DocumentLifecycleTests
         using var erin = await d.ConnectAsync("erin");
         var folder = await carol.FolderAsync("Verträge");
         var first = DocumentTestSetup.RandomContent(300_000);
-        var upload = (await dave.UploadAsync(folder, "Wartungsvertrag 2026.pdf", first, comment: "signed")).AssertOk().Json;
+        var upload = (await dave.UploadAsync(folder, "Wartungsvertrag 2026.dat", first, comment: "signed")).AssertOk().Json;
         var doc = upload.GetProperty("id").GetGuid();
         Assert.Equal(1, upload.GetProperty("currentVersion").GetInt32());
 

@@ -28,7 +28,7 @@ public sealed class DocumentLockTests
         using var carol = await d.ConnectAsync("carol");
         using var dave = await d.ConnectAsync("dave");
         var folder = await carol.FolderAsync("Verträge");
-        var doc = await dave.UploadOkAsync(folder, "Rahmenvertrag.pdf", DocumentTestSetup.RandomContent(10_000));
+        var doc = await dave.UploadOkAsync(folder, "Rahmenvertrag.dat", DocumentTestSetup.RandomContent(10_000));
         var users = new[] { ("dave", dave), ("carol", carol) };
 
         for (var round = 1; round <= 3; round++)
@@ -74,7 +74,7 @@ public sealed class DocumentLockTests
         using var erin = await d.ConnectAsync("erin");
         var folder = await carol.FolderAsync("Verträge");
         var content = DocumentTestSetup.RandomContent(20_000);
-        var doc = await dave.UploadOkAsync(folder, "Mietvertrag.pdf", content);
+        var doc = await dave.UploadOkAsync(folder, "Mietvertrag.dat", content);
 
         // erin (Read) can neither take nor release a lock.
         (await erin.PostAsync($"/{doc}/checkout")).AssertStatus(HttpStatusCode.Forbidden, "document.forbidden");
@@ -122,7 +122,7 @@ public sealed class DocumentLockTests
         using var erin = await d.ConnectAsync("erin");
         using var gina = await d.ConnectAsync("gina");
         var folder = await carol.FolderAsync("Verträge");
-        var doc = await gina.UploadOkAsync(folder, "Kaufvertrag Halle 3.pdf", DocumentTestSetup.RandomContent(5_000));
+        var doc = await gina.UploadOkAsync(folder, "Kaufvertrag Halle 3.dat", DocumentTestSetup.RandomContent(5_000));
         (await gina.PostAsync($"/{doc}/checkout")).AssertOk();
 
         // Write or Read is not enough to break someone's lock.
@@ -147,7 +147,7 @@ public sealed class DocumentLockTests
             Assert.Null(notice.ReadAt);
             Assert.Equal(d.Tenant, notice.TenantId.Value);
             Assert.Contains("carol", notice.Text);
-            Assert.Contains("Kaufvertrag Halle 3.pdf", notice.Text);
+            Assert.Contains("Kaufvertrag Halle 3.dat", notice.Text);
             Assert.Contains("gina is on leave", notice.Text);
             Assert.Equal(0, await data.VaultNotifications.CountAsync(n => n.UserId != ginaId));
         }
@@ -187,7 +187,7 @@ public sealed class DocumentLockTests
         using var dave = await d.ConnectAsync("dave");
         var folder = await carol.FolderAsync("Verträge");
         var first = DocumentTestSetup.RandomContent(40_000);
-        var doc = await dave.UploadOkAsync(folder, "Leasing.pdf", first);
+        var doc = await dave.UploadOkAsync(folder, "Leasing.dat", first);
         (await dave.PostAsync($"/{doc}/checkout")).AssertOk();
         var blobsBefore = d.BlobFiles();
 
@@ -228,7 +228,7 @@ public sealed class DocumentLockTests
         using var carol = await d.ConnectAsync("carol");
         using var dave = await d.ConnectAsync("dave");
         var folder = await carol.FolderAsync("Verträge");
-        var doc = await dave.UploadOkAsync(folder, "Wartung.pdf", DocumentTestSetup.RandomContent(3_000));
+        var doc = await dave.UploadOkAsync(folder, "Wartung.dat", DocumentTestSetup.RandomContent(3_000));
         (await dave.PostAsync($"/{doc}/checkout")).AssertOk();
 
         // ada is the installation's administrator (with a second factor, as administrators must have).

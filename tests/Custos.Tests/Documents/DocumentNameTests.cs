@@ -16,13 +16,13 @@ public sealed class DocumentNameTests
     private static readonly string[] PathLikeNames =
     [
         "a/../../etc/passwd",
-        "../../../../../../tmp/escape.pdf",
+        "../../../../../../tmp/escape.dat",
         "/etc/shadow",
         "..\\..\\Windows\\win.ini",
         "C:\\boot.ini",
         "blobs/tmp/../../custos.db",
         ".hidden",
-        "Say \"hi\".pdf",
+        "Say \"hi\".dat",
     ];
 
     /// <summary>Every file under the data directory, relative to it.</summary>
@@ -87,9 +87,9 @@ public sealed class DocumentNameTests
         var added = FilesUnder(dataDir).Except(before).ToList();
         Assert.All(added.Where(f => !f.StartsWith("custos.db", StringComparison.Ordinal)), f => Assert.True(IsBlobPath(f), $"unexpected file {f}"));
         Assert.Equal(PathLikeNames.Length, added.Count(IsBlobPath));
-        foreach (var leaf in new[] { "passwd", "shadow", "escape.pdf", "win.ini", "boot.ini", ".hidden", "outside" })
+        foreach (var leaf in new[] { "passwd", "shadow", "escape.dat", "win.ini", "boot.ini", ".hidden", "outside" })
             Assert.Empty(Directory.EnumerateFileSystemEntries(dataDir, leaf, SearchOption.AllDirectories));
-        Assert.False(File.Exists(Path.Combine(Path.GetTempPath(), "escape.pdf")), "a name escaped to the temporary directory");
+        Assert.False(File.Exists(Path.Combine(Path.GetTempPath(), "escape.dat")), "a name escaped to the temporary directory");
     }
 
     [Theory]
@@ -99,11 +99,11 @@ public sealed class DocumentNameTests
         await using var d = await DocumentTestSetup.StartAsync(kind);
         using var dave = await d.ConnectAsync("dave");
         var folder = await dave.FolderAsync("Buchhaltung");
-        var latin = "Rechnung.pdf";
-        var cyrillic = "R\u0435chnung.pdf"; // Cyrillic small ie, looks like the Latin e
+        var latin = "Rechnung.dat";
+        var cyrillic = "R\u0435chnung.dat"; // Cyrillic small ie, looks like the Latin e
         var komiDe = "Rechnung.p\u0501f"; // Cyrillic komi de, looks like d
-        var umlauts = "Prüfbericht Größe Übermaß äöüÄÖÜß.pdf";
-        var names = new[] { latin, cyrillic, komiDe, umlauts, "日本語の請求書.pdf", "Résumé – “final”.docx" };
+        var umlauts = "Prüfbericht Größe Übermaß äöüÄÖÜß.dat";
+        var names = new[] { latin, cyrillic, komiDe, umlauts, "日本語の請求書.dat", "Résumé – “final”.dat" };
 
         var ids = new Dictionary<string, (Guid Id, byte[] Content)>();
         foreach (var name in names)
@@ -137,7 +137,7 @@ public sealed class DocumentNameTests
     {
         await using var d = await DocumentTestSetup.StartAsync(kind);
         using var dave = await d.ConnectAsync("dave");
-        var nfc = "Übersicht Gebühren Größe.pdf".Normalize(NormalizationForm.FormC);
+        var nfc = "Übersicht Gebühren Größe.dat".Normalize(NormalizationForm.FormC);
         var nfd = nfc.Normalize(NormalizationForm.FormD);
         Assert.NotEqual(nfc, nfd);
         var folder = (await dave.CreateFolderAsync("Prüfungen".Normalize(NormalizationForm.FormD))).AssertOk().Json;
@@ -164,14 +164,14 @@ public sealed class DocumentNameTests
 
     private static readonly (string Name, string Message)[] BadNames =
     [
-        ("Rechnung\u0000.pdf", "control characters"),
-        ("Zeile 1\nZeile 2.pdf", "control characters"),
-        ("Zeile 1\r\nZeile 2.pdf", "control characters"),
-        ("Tab\there.pdf", "control characters"),
-        ("Klingel\u0007.pdf", "control characters"),
-        ("\u001b[31mrot.pdf", "control characters"),
-        ("Entf\u007f.pdf", "control characters"),
-        ("NEL\u0085.pdf", "control characters"),
+        ("Rechnung\u0000.dat", "control characters"),
+        ("Zeile 1\nZeile 2.dat", "control characters"),
+        ("Zeile 1\r\nZeile 2.dat", "control characters"),
+        ("Tab\there.dat", "control characters"),
+        ("Klingel\u0007.dat", "control characters"),
+        ("\u001b[31mrot.dat", "control characters"),
+        ("Entf\u007f.dat", "control characters"),
+        ("NEL\u0085.dat", "control characters"),
         (new string('x', 10_000), "at most 255 characters"),
         (new string('ä', 256), "at most 255 characters"),
         ("", "name is required"),
@@ -221,7 +221,7 @@ public sealed class DocumentNameTests
         await using var d = await DocumentTestSetup.StartAsync(kind);
         using var dave = await d.ConnectAsync("dave");
         var folder = await dave.FolderAsync("Eingang");
-        var longest = new string('ß', 251) + ".pdf";
+        var longest = new string('ß', 251) + ".dat";
         Assert.Equal(255, longest.Length);
         var view = (await dave.UploadAsync(folder, longest, DocumentTestSetup.RandomContent(100))).AssertOk().Json;
         Assert.Equal(longest, view.GetProperty("name").GetString());
@@ -246,17 +246,17 @@ public sealed class DocumentNameTests
         var folder = await dave.FolderAsync("Verträge");
         var other = await dave.FolderAsync("Archiv");
         var first = DocumentTestSetup.RandomContent(8_000);
-        var doc = await dave.UploadOkAsync(folder, "Vertrag.pdf", first);
+        var doc = await dave.UploadOkAsync(folder, "Vertrag.dat", first);
 
-        (await carol.UploadAsync(folder, "Vertrag.pdf", DocumentTestSetup.RandomContent(9_000))).AssertStatus(HttpStatusCode.Conflict, "document.name_taken");
-        (await dave.UploadAsync(folder, "  Vertrag.pdf ", DocumentTestSetup.RandomContent(9_000))).AssertStatus(HttpStatusCode.Conflict, "document.name_taken");
+        (await carol.UploadAsync(folder, "Vertrag.dat", DocumentTestSetup.RandomContent(9_000))).AssertStatus(HttpStatusCode.Conflict, "document.name_taken");
+        (await dave.UploadAsync(folder, "  Vertrag.dat ", DocumentTestSetup.RandomContent(9_000))).AssertStatus(HttpStatusCode.Conflict, "document.name_taken");
         Assert.Single(d.BlobFiles());
         Assert.True(await d.TempBlobsGoneAsync());
         Assert.Equal(first, (await dave.DownloadAsync(doc)).AssertOk().Bytes);
         Assert.Single((await dave.GetAsync($"?folder={folder}")).AssertOk().Json.EnumerateArray());
 
         // The same name in another folder is another document; so is a folder of that name.
-        (await dave.UploadAsync(other, "Vertrag.pdf", DocumentTestSetup.RandomContent(9_000))).AssertOk();
+        (await dave.UploadAsync(other, "Vertrag.dat", DocumentTestSetup.RandomContent(9_000))).AssertOk();
         (await dave.CreateFolderAsync("Verträge")).AssertStatus(HttpStatusCode.Conflict, "document.name_taken");
         (await dave.CreateFolderAsync("Verträge", other)).AssertOk();
     }
@@ -284,7 +284,7 @@ public sealed class DocumentNameTests
                     await finish.Task;
                 },
             };
-            var reply = await dave.UploadContentAsync(folder, "Scan 001.pdf", body);
+            var reply = await dave.UploadContentAsync(folder, "Scan 001.dat", body);
             return (Content: Enumerable.Repeat(body.Chunk, 4).SelectMany(c => c).ToArray(), Reply: reply);
         }).ToList();
         var results = await Task.WhenAll(uploads);

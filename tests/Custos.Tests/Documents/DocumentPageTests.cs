@@ -24,7 +24,7 @@ public sealed partial class DocumentPageTests
         var folder = await carol.FolderAsync("Verträge");
         var sub = await carol.FolderAsync("2026", folder);
         var first = DocumentTestSetup.RandomContent(70_000);
-        var doc = await dave.UploadOkAsync(folder, "Wartungsvertrag.pdf", first);
+        var doc = await dave.UploadOkAsync(folder, "Wartungsvertrag.dat", first);
         (await dave.PostAsync($"/{doc}/checkout")).AssertOk();
 
         var (erin, _) = await d.Server.BrowserSessionAsync("erin");
@@ -40,7 +40,7 @@ public sealed partial class DocumentPageTests
 
         var list = await PageAsync(erin, $"/documents/{d.Tenant}?folder={folder}");
         Assert.Contains($"href=\"/documents/{d.Tenant}/doc/{doc}\"", list);
-        Assert.Contains(">Wartungsvertrag.pdf<", list);
+        Assert.Contains(">Wartungsvertrag.dat<", list);
         Assert.Matches(@"checked out by dave since \d{4}-\d\d-\d\d \d\d:\d\d UTC", list);
         Assert.Contains(">68 KiB<", list);
         // erin (Read) gets no upload zone and no form for a new folder.
@@ -58,7 +58,7 @@ public sealed partial class DocumentPageTests
         (await dave.CheckInAsync(doc, second, "prices 2027")).AssertOk();
 
         var page = await PageAsync(erin, $"/documents/{d.Tenant}/doc/{doc}");
-        Assert.Contains(">Wartungsvertrag.pdf<", page);
+        Assert.Contains(">Wartungsvertrag.dat<", page);
         Assert.Contains($"<code class=\"sha256\">{DocumentTestSetup.Sha256Hex(first)}</code>", page);
         Assert.Contains($"<code class=\"sha256\">{DocumentTestSetup.Sha256Hex(second)}</code>", page);
         Assert.Contains("prices 2027", page);
@@ -81,7 +81,7 @@ public sealed partial class DocumentPageTests
         await using var d = await DocumentTestSetup.StartAsync(kind);
         using var carolApi = await d.ConnectAsync("carol");
         var folder = await carolApi.FolderAsync("Rechnungen");
-        var doc = await carolApi.UploadOkAsync(folder, "R-2026-001.pdf", DocumentTestSetup.RandomContent(1000));
+        var doc = await carolApi.UploadOkAsync(folder, "R-2026-001.dat", DocumentTestSetup.RandomContent(1000));
         var pageUrl = $"/documents/{d.Tenant}/doc/{doc}";
         var (dave, _) = await d.Server.BrowserSessionAsync("dave");
         var (erin, _) = await d.Server.BrowserSessionAsync("erin");
@@ -131,7 +131,7 @@ public sealed partial class DocumentPageTests
         Assert.Equal(HttpStatusCode.Redirect, (await PostPageAsync(carol, pageUrl, "Break", new() { ["reason"] = "Urlaub" })).Status);
         Assert.Null(await HolderAsync(d, doc));
         await using (var db = d.Server.Data())
-            Assert.Contains(await db.VaultNotifications.Select(n => n.Text).ToListAsync(), t => t.Contains("R-2026-001.pdf") && t.Contains("Urlaub"));
+            Assert.Contains(await db.VaultNotifications.Select(n => n.Text).ToListAsync(), t => t.Contains("R-2026-001.dat") && t.Contains("Urlaub"));
 
         foreach (var (action, outcome, count) in new[] { ("document.checkout", 1, 2), ("document.checkout_cancel", 1, 1), ("document.lock_break", 1, 1) })
             Assert.Equal(count, await d.Server.Db.ScalarAsync($"SELECT COUNT(*) FROM audit_events WHERE action = '{action}' AND outcome = {outcome}"));
@@ -172,13 +172,13 @@ public sealed partial class DocumentPageTests
         var token = Token(page);
         var content = DocumentTestSetup.RandomContent(200_000);
         var api = $"/api/v1/tenants/{d.Tenant}/documents";
-        (await SendAsync(dave, $"{api}?folder={folder}", content, "Brief an Müller & Söhne.pdf", null)).AssertStatus(HttpStatusCode.BadRequest);
-        var stored = (await SendAsync(dave, $"{api}?folder={folder}", content, "Brief an Müller & Söhne.pdf", token)).AssertOk().Json;
+        (await SendAsync(dave, $"{api}?folder={folder}", content, "Brief an Müller & Söhne.dat", null)).AssertStatus(HttpStatusCode.BadRequest);
+        var stored = (await SendAsync(dave, $"{api}?folder={folder}", content, "Brief an Müller & Söhne.dat", token)).AssertOk().Json;
         var doc = stored.GetProperty("id").GetGuid();
-        Assert.Equal("Brief an Müller & Söhne.pdf", stored.GetProperty("name").GetString());
-        (await SendAsync(erin, $"{api}?folder={folder}", content, "x.pdf", Token(await PageAsync(erin, $"/documents/{d.Tenant}?folder={folder}"))))
+        Assert.Equal("Brief an Müller & Söhne.dat", stored.GetProperty("name").GetString());
+        (await SendAsync(erin, $"{api}?folder={folder}", content, "x.dat", Token(await PageAsync(erin, $"/documents/{d.Tenant}?folder={folder}"))))
             .AssertStatus(HttpStatusCode.Forbidden, "document.forbidden");
-        Assert.Contains(">Brief an Müller & Söhne.pdf<", await PageAsync(dave, $"/documents/{d.Tenant}?folder={folder}"));
+        Assert.Contains(">Brief an Müller & Söhne.dat<", await PageAsync(dave, $"/documents/{d.Tenant}?folder={folder}"));
 
         // Check-in from the document page: without the lock refused (the problem's title is what the page shows), with it stored.
         var pageUrl = $"/documents/{d.Tenant}/doc/{doc}";
@@ -203,7 +203,7 @@ public sealed partial class DocumentPageTests
         await using var d = await DocumentTestSetup.StartAsync(kind);
         using var carol = await d.ConnectAsync("carol");
         var folder = await carol.FolderAsync("Verträge");
-        var doc = await carol.UploadOkAsync(folder, "Vertrag.pdf", DocumentTestSetup.RandomContent(10));
+        var doc = await carol.UploadOkAsync(folder, "Vertrag.dat", DocumentTestSetup.RandomContent(10));
         (await carol.PostAsync($"/{doc}/checkout")).AssertOk();
         var (erin, _) = await d.Server.BrowserSessionAsync("erin");
         erin.DefaultRequestHeaders.AcceptLanguage.Add(new StringWithQualityHeaderValue("de-DE"));
@@ -239,7 +239,7 @@ public sealed partial class DocumentPageTests
         await using var d = await DocumentTestSetup.StartAsync(kind);
         using var carolApi = await d.ConnectAsync("carol");
         var folder = await carolApi.FolderAsync("Personal");
-        var doc = await carolApi.UploadOkAsync(folder, "Zeugnis.pdf", DocumentTestSetup.RandomContent(100));
+        var doc = await carolApi.UploadOkAsync(folder, "Zeugnis.dat", DocumentTestSetup.RandomContent(100));
         await d.Server.AddUsersAsync("gina");
         await d.Server.AddGroupAsync("globex-staff", "gina");
         await d.Server.RunAsync("tenant", "add", "Globex");
@@ -247,7 +247,7 @@ public sealed partial class DocumentPageTests
         var globex = await d.Server.Db.ScalarGuidAsync("SELECT id FROM tenants WHERE name = 'Globex'");
         using var ginaApi = await d.ConnectAsync("gina", globex);
         var globexFolder = await ginaApi.FolderAsync("Intern");
-        var globexDoc = await ginaApi.UploadOkAsync(globexFolder, "Geheim.pdf", DocumentTestSetup.RandomContent(100));
+        var globexDoc = await ginaApi.UploadOkAsync(globexFolder, "Geheim.dat", DocumentTestSetup.RandomContent(100));
 
         // dave reaches Acme only: Globex's pages, and Globex's ids under Acme's address, are "not found".
         var (dave, _) = await d.Server.BrowserSessionAsync("dave");

@@ -52,7 +52,7 @@ public sealed class DocumentRightsTests
         var folder = created.GetProperty("id").GetGuid();
         var sub = await dave.FolderAsync("2026", folder);
         var first = DocumentTestSetup.RandomContent(12_000);
-        var doc = await dave.UploadOkAsync(sub, "Angebot.pdf", first);
+        var doc = await dave.UploadOkAsync(sub, "Angebot.dat", first);
         (await dave.PostAsync($"/{doc}/checkout")).AssertOk();
         var second = DocumentTestSetup.RandomContent(13_000);
         (await dave.CheckInAsync(doc, second)).AssertOk();
@@ -74,7 +74,7 @@ public sealed class DocumentRightsTests
         [
             ("document.folder_create", () => erin.CreateFolderAsync("Meins")),
             ("document.folder_create", () => erin.CreateFolderAsync("Meins", folder)),
-            ("document.upload", () => erin.UploadAsync(sub, "Meins.pdf", DocumentTestSetup.RandomContent(3_000))),
+            ("document.upload", () => erin.UploadAsync(sub, "Meins.dat", DocumentTestSetup.RandomContent(3_000))),
             ("document.checkout", () => erin.PostAsync($"/{doc}/checkout")),
             ("document.checkin", () => erin.CheckInAsync(doc, DocumentTestSetup.RandomContent(3_000))),
             ("document.checkout_cancel", () => erin.PostAsync($"/{doc}/cancel-checkout")),
@@ -99,8 +99,8 @@ public sealed class DocumentRightsTests
         using var carol = await d.ConnectAsync("carol");
         var folder = await carol.FolderAsync("Verträge");
         var content = DocumentTestSetup.RandomContent(7_000);
-        var doc = await carol.UploadOkAsync(folder, "Vertrag.pdf", content);
-        var held = await carol.UploadOkAsync(folder, "Gesperrt.pdf", content);
+        var doc = await carol.UploadOkAsync(folder, "Vertrag.dat", content);
+        var held = await carol.UploadOkAsync(folder, "Gesperrt.dat", content);
         (await carol.PostAsync($"/{held}/checkout")).AssertOk();
         var before = await SnapshotAsync(d);
 
@@ -112,7 +112,7 @@ public sealed class DocumentRightsTests
             ("download", false, c => c.DownloadAsync(doc)),
             ("download version", false, c => c.DownloadAsync(doc, 1)),
             ("create folder", true, c => c.CreateFolderAsync("Neu")),
-            ("upload", true, c => c.UploadAsync(folder, "Neu.pdf", DocumentTestSetup.RandomContent(1_000))),
+            ("upload", true, c => c.UploadAsync(folder, "Neu.dat", DocumentTestSetup.RandomContent(1_000))),
             ("check out", true, c => c.PostAsync($"/{doc}/checkout")),
             ("cancel check-out", true, c => c.PostAsync($"/{held}/cancel-checkout")),
             ("break lock", true, c => c.PostAsync($"/{held}/break-lock", new { reason = "x" })),
@@ -164,12 +164,12 @@ public sealed class DocumentRightsTests
         using var paula = await d.ConnectAsync("paula");
 
         var general = await carol.FolderAsync("Allgemein");
-        var generalDoc = await carol.UploadOkAsync(general, "Betriebsvereinbarung.pdf", DocumentTestSetup.RandomContent(4_000));
+        var generalDoc = await carol.UploadOkAsync(general, "Betriebsvereinbarung.dat", DocumentTestSetup.RandomContent(4_000));
         var wages = (await carol.CreateFolderAsync("Lohn", null, payroll)).AssertOk().Json.GetProperty("id").GetGuid();
         var payslipContent = DocumentTestSetup.RandomContent(5_000);
-        var payslip = await carol.UploadOkAsync(wages, "Lohnabrechnung 01.pdf", payslipContent);
+        var payslip = await carol.UploadOkAsync(wages, "Lohnabrechnung 01.dat", payslipContent);
         var offers = (await carol.CreateFolderAsync("Angebote", null, sales)).AssertOk().Json.GetProperty("id").GetGuid();
-        var offer = await carol.UploadOkAsync(offers, "Angebot.pdf", DocumentTestSetup.RandomContent(4_000));
+        var offer = await carol.UploadOkAsync(offers, "Angebot.dat", DocumentTestSetup.RandomContent(4_000));
 
         // paula sees the project's folder only, and works in it with Write.
         var visible = (await paula.GetAsync("/folders")).AssertOk().Json.EnumerateArray().ToList();
@@ -178,7 +178,7 @@ public sealed class DocumentRightsTests
         Assert.Equal("Read, Write", only.GetProperty("rights").GetString());
         Assert.Equal(payslipContent, (await paula.DownloadAsync(payslip)).AssertOk().Bytes);
         var sub = await paula.FolderAsync("2026", wages);
-        var own = await paula.UploadOkAsync(sub, "Lohnabrechnung 02.pdf", DocumentTestSetup.RandomContent(5_000));
+        var own = await paula.UploadOkAsync(sub, "Lohnabrechnung 02.dat", DocumentTestSetup.RandomContent(5_000));
         (await paula.PostAsync($"/{own}/checkout")).AssertOk();
         (await paula.CheckInAsync(own, DocumentTestSetup.RandomContent(6_000))).AssertOk();
         var ownRoot = (await paula.CreateFolderAsync("Reisekosten", null, payroll)).AssertOk().Json.GetProperty("id").GetGuid();
@@ -197,7 +197,7 @@ public sealed class DocumentRightsTests
             [
                 ("list", () => paula.GetAsync($"?folder={folder}")),
                 ("subfolder", () => paula.CreateFolderAsync("Drin", folder)),
-                ("upload", () => paula.UploadAsync(folder, "Drin.pdf", DocumentTestSetup.RandomContent(1_000))),
+                ("upload", () => paula.UploadAsync(folder, "Drin.dat", DocumentTestSetup.RandomContent(1_000))),
                 ("get", () => paula.GetAsync($"/{document}")),
                 ("download", () => paula.DownloadAsync(document)),
                 ("check out", () => paula.PostAsync($"/{document}/checkout")),
@@ -233,12 +233,12 @@ public sealed class DocumentRightsTests
         using var erin = await d.ConnectAsync("erin");
         var folder = await dave.FolderAsync("Verträge");
         var content = DocumentTestSetup.RandomContent(4_000);
-        var doc = await dave.UploadOkAsync(folder, "Vertrag.pdf", content);
+        var doc = await dave.UploadOkAsync(folder, "Vertrag.dat", content);
         // Warm both users' cached rights with several requests each.
         for (var i = 0; i < 3; i++)
         {
             Assert.Equal(content, (await erin.DownloadAsync(doc)).AssertOk().Bytes);
-            await dave.UploadOkAsync(folder, $"Anlage-{i}.pdf", DocumentTestSetup.RandomContent(1_000));
+            await dave.UploadOkAsync(folder, $"Anlage-{i}.dat", DocumentTestSetup.RandomContent(1_000));
         }
 
         await d.Server.RunAsync("tenant", "revoke", "Acme", "readers");
@@ -247,10 +247,10 @@ public sealed class DocumentRightsTests
         Assert.Equal(HttpStatusCode.OK, (await dave.DownloadAsync(doc)).Status);
 
         await d.Server.RunAsync("group", "remove-member", "writers", "dave");
-        var upload = await dave.UploadAsync(folder, "Danach.pdf", DocumentTestSetup.RandomContent(1_000));
+        var upload = await dave.UploadAsync(folder, "Danach.dat", DocumentTestSetup.RandomContent(1_000));
         Assert.True(upload.Status == HttpStatusCode.NotFound && upload.Code == "document.not_found", $"after removal from the group: {upload}");
         await using var data = d.Server.Data();
-        Assert.False(await data.Documents.AnyAsync(x => x.Name == "Danach.pdf"));
+        Assert.False(await data.Documents.AnyAsync(x => x.Name == "Danach.dat"));
 
         // Granted again: reachable again at once.
         await d.Server.RunAsync("tenant", "grant", "Acme", "readers");

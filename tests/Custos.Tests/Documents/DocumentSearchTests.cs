@@ -26,7 +26,7 @@ public sealed class DocumentSearchTests
         await carol.UploadFileAsync(folder, "Bericht.pdf", Pdf("Prüfbericht Brandschutz", "Größe der Fluchtwege ausreichend"), PdfType);
         await carol.UploadFileAsync(folder, "Vertrag.docx", Docx("Wartungsvertrag Aufzug", "Jährliche Überprüfung durch den Hersteller"), DocxType);
         // A "PDF" that is random bytes has no words; it is indexed (by name) without holding up the others.
-        await carol.UploadFileAsync(folder, "Scan.pdf", DocumentTestSetup.RandomContent(20_000), PdfType);
+        await carol.UploadFileAsync(folder, "Scan.dat", DocumentTestSetup.RandomContent(20_000), PdfType);
 
         // Uploads wake the background indexer; whatever it has not done yet is done here, and then nothing is left.
         await d.IndexAsync();
@@ -48,7 +48,7 @@ public sealed class DocumentSearchTests
             Assert.Equal(["Vertrag.docx"], await client.FoundAsync(Q("über")));
             Assert.Equal(["Vertrag.docx"], await client.FoundAsync(Q("jährlich aufzug")));
             // Names are words too; every term must match (AND), in one document.
-            Assert.Equal(["Scan.pdf"], await client.FoundAsync(Q("scan")));
+            Assert.Equal(["Scan.dat"], await client.FoundAsync(Q("scan")));
             Assert.Equal(["Notizen.txt"], await client.FoundAsync(Q("notizen keller")));
             Assert.Empty(await client.FoundAsync(Q("Wartungsvertrag Heizungsanlage")));
             Assert.Empty(await client.FoundAsync(Q("Fluchtwegeplan")));

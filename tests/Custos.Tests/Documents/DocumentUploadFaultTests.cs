@@ -51,7 +51,7 @@ public sealed class DocumentUploadFaultTests
             },
         };
 
-        var failure = await Record.ExceptionAsync(() => dave.UploadContentAsync(folder, "Jahresarchiv 2025.zip", body));
+        var failure = await Record.ExceptionAsync(() => dave.UploadContentAsync(folder, "Jahresarchiv 2025.dat", body));
         Assert.NotNull(failure);
         Assert.True(storing, "the server never started to store the upload, so the interruption was not tested");
         Assert.Equal(8 * MiB, body.Sent);
@@ -62,7 +62,7 @@ public sealed class DocumentUploadFaultTests
 
         // The name is free: the upload done again goes through and is exactly what was sent.
         var content = DocumentTestSetup.RandomContent(300_000);
-        var doc = (await dave.UploadAsync(folder, "Jahresarchiv 2025.zip", content, "application/zip")).AssertOk().Json.GetProperty("id").GetGuid();
+        var doc = (await dave.UploadAsync(folder, "Jahresarchiv 2025.dat", content, "application/zip")).AssertOk().Json.GetProperty("id").GetGuid();
         Assert.Equal(content, (await dave.DownloadAsync(doc)).AssertOk().Bytes);
         Assert.Single(d.BlobFiles());
     }
@@ -74,7 +74,7 @@ public sealed class DocumentUploadFaultTests
         await using var d = await DocumentTestSetup.StartAsync(kind);
         using var dave = await d.ConnectAsync("dave");
         var folder = await dave.FolderAsync("Archiv");
-        var kept = await dave.UploadOkAsync(folder, "Bleibt.pdf", DocumentTestSetup.RandomContent(50_000));
+        var kept = await dave.UploadOkAsync(folder, "Bleibt.dat", DocumentTestSetup.RandomContent(50_000));
         var blobsBefore = d.BlobFiles();
         using var cancel = new CancellationTokenSource();
         var storing = false;
@@ -107,7 +107,7 @@ public sealed class DocumentUploadFaultTests
         using var erin = await d.ConnectAsync("erin");
         var folder = await dave.FolderAsync("Verträge");
         var first = DocumentTestSetup.RandomContent(70_000);
-        var doc = await dave.UploadOkAsync(folder, "Rahmenvertrag.pdf", first);
+        var doc = await dave.UploadOkAsync(folder, "Rahmenvertrag.dat", first);
         (await dave.PostAsync($"/{doc}/checkout")).AssertOk();
         var blobsBefore = d.BlobFiles();
         var storing = false;
@@ -144,7 +144,7 @@ public sealed class DocumentUploadFaultTests
         using var dave = await d.ConnectAsync("dave");
         using var erin = await d.ConnectAsync("erin");
         var folder = await dave.FolderAsync("Spesen");
-        var doc = await dave.UploadOkAsync(folder, "Reise März.pdf", DocumentTestSetup.RandomContent(10_000));
+        var doc = await dave.UploadOkAsync(folder, "Reise März.dat", DocumentTestSetup.RandomContent(10_000));
         var blobsBefore = d.BlobFiles();
         var sawTemporaryBlob = false;
         using var body = new StreamedBody(8 * MiB)
@@ -156,7 +156,7 @@ public sealed class DocumentUploadFaultTests
             },
         };
 
-        (await erin.UploadContentAsync(folder, "Reise April.pdf", body)).AssertStatus(HttpStatusCode.Forbidden, "document.forbidden");
+        (await erin.UploadContentAsync(folder, "Reise April.dat", body)).AssertStatus(HttpStatusCode.Forbidden, "document.forbidden");
         Assert.False(sawTemporaryBlob, "the server began storing a refused upload");
         using var version = new StreamedBody(8 * MiB)
         {
@@ -183,7 +183,7 @@ public sealed class DocumentUploadFaultTests
         var folder = await dave.FolderAsync("Belege");
         var contents = Enumerable.Range(0, 32).Select(i => DocumentTestSetup.RandomContent(10_000 + i)).ToArray();
 
-        var ids = await Task.WhenAll(contents.Select((c, i) => dave.UploadOkAsync(folder, $"Beleg {i:D2}.pdf", c)));
+        var ids = await Task.WhenAll(contents.Select((c, i) => dave.UploadOkAsync(folder, $"Beleg {i:D2}.dat", c)));
 
         Assert.Equal(32, ids.Distinct().Count());
         Assert.Equal(32, d.BlobFiles().Count);

@@ -26,7 +26,7 @@ public sealed class LegalHoldTests
         var root = await carol.FolderAsync("Verträge");
         var sub = await carol.FolderAsync("2018", root);
         var content = DocumentTestSetup.RandomContent(9_000);
-        var doc = await dave.UploadOkAsync(sub, "Liefervertrag 2018.pdf", content);
+        var doc = await dave.UploadOkAsync(sub, "Liefervertrag 2018.dat", content);
         var blob = d.BlobPath(await d.BlobAddressAsync(doc));
 
         // Placing needs Manage, a reason and an owner.
@@ -88,7 +88,7 @@ public sealed class LegalHoldTests
         await using var d = await DocumentTestSetup.StartAsync(kind);
         using var carol = await d.ConnectAsync("carol");
         var folder = await carol.FolderAsync("Personal");
-        var doc = await carol.UploadOkAsync(folder, "Abmahnung.pdf", DocumentTestSetup.RandomContent(2_000));
+        var doc = await carol.UploadOkAsync(folder, "Abmahnung.dat", DocumentTestSetup.RandomContent(2_000));
         var hold = (await carol.PostAsync("/holds", new { documentId = doc, reason = Reason, owner = Owner })).AssertOk().Json.GetProperty("id").GetGuid();
         (await carol.DeleteAsync($"/{doc}")).AssertStatus(HttpStatusCode.Conflict, "document.held");
 

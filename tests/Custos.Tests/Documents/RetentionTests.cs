@@ -26,7 +26,7 @@ public sealed class RetentionTests
         var folder = await carol.FolderAsync("Buchhaltung");
         var first = DocumentTestSetup.RandomContent(60_000);
         var second = DocumentTestSetup.RandomContent(20_000);
-        var doc = await dave.UploadOkAsync(folder, "Jahresabschluss 2026.pdf", first);
+        var doc = await dave.UploadOkAsync(folder, "Jahresabschluss 2026.dat", first);
         (await dave.PostAsync($"/{doc}/checkout")).AssertOk();
         (await dave.CheckInAsync(doc, second)).AssertOk();
         var blobs = new[] { d.BlobPath(await d.BlobAddressAsync(doc, 1)), d.BlobPath(await d.BlobAddressAsync(doc, 2)) };
@@ -84,7 +84,7 @@ public sealed class RetentionTests
         Assert.Contains("Korrespondenz (Prüfung)", (await carol.GetClassesAsync()).AssertOk().Body);
 
         var folder = await carol.FolderAsync("Korrespondenz");
-        var doc = await carol.UploadOkAsync(folder, "Brief.pdf", DocumentTestSetup.RandomContent(5_000));
+        var doc = await carol.UploadOkAsync(folder, "Brief.dat", DocumentTestSetup.RandomContent(5_000));
         var end = new DateOnly(d.Server.Now.Year + 3, 1, 1);
         Assert.Equal(Iso(end), (await carol.PutAsync($"/{doc}/label", new { classId = review })).AssertOk().Json.GetProperty("retainUntil").GetString());
 
@@ -106,7 +106,7 @@ public sealed class RetentionTests
         await using var d = await DocumentTestSetup.StartAsync(kind);
         using var carol = await d.ConnectAsync("carol");
         var folder = await carol.FolderAsync("Rechnungen");
-        var doc = await carol.UploadOkAsync(folder, "Rechnung 4711.pdf", DocumentTestSetup.RandomContent(4_000));
+        var doc = await carol.UploadOkAsync(folder, "Rechnung 4711.dat", DocumentTestSetup.RandomContent(4_000));
         var year = d.Server.Now.Year;
         var end = Iso(new DateOnly(year + 11, 1, 1));
         (await carol.PutAsync($"/{doc}/label", new { classId = RetentionDefaults.GoBd10 })).AssertOk();
@@ -143,8 +143,8 @@ public sealed class RetentionTests
         var year = d.Server.Now.Year;
         var root = await carol.FolderAsync("Buchhaltung");
         var sub = await carol.FolderAsync("Belege", root);
-        var unlabelled = await dave.UploadOkAsync(sub, "Beleg 1.pdf", DocumentTestSetup.RandomContent(3_000));
-        var labelled = await dave.UploadOkAsync(sub, "Brief.pdf", DocumentTestSetup.RandomContent(3_000));
+        var unlabelled = await dave.UploadOkAsync(sub, "Beleg 1.dat", DocumentTestSetup.RandomContent(3_000));
+        var labelled = await dave.UploadOkAsync(sub, "Brief.dat", DocumentTestSetup.RandomContent(3_000));
         (await carol.PutAsync($"/{labelled}/label", new { classId = RetentionDefaults.GoBd6 })).AssertOk();
         Assert.Null(await RetainUntilAsync(d, unlabelled));
 
@@ -153,14 +153,14 @@ public sealed class RetentionTests
         Assert.Equal(1, set.GetProperty("documentsRecomputed").GetInt32());
         Assert.Equal(new DateOnly(year + 9, 1, 1), await RetainUntilAsync(d, unlabelled));
         Assert.Equal(new DateOnly(year + 7, 1, 1), await RetainUntilAsync(d, labelled));
-        var uploaded = await dave.UploadOkAsync(sub, "Beleg 2.pdf", DocumentTestSetup.RandomContent(3_000));
+        var uploaded = await dave.UploadOkAsync(sub, "Beleg 2.dat", DocumentTestSetup.RandomContent(3_000));
         Assert.Equal(new DateOnly(year + 9, 1, 1), await RetainUntilAsync(d, uploaded));
 
         // A shorter default on the subfolder applies to what comes next, but the running retentions stay as they are.
         (await carol.PutAsync($"/folders/{sub}/retention", new { classId = RetentionDefaults.GoBd6 })).AssertOk();
         Assert.Equal(new DateOnly(year + 9, 1, 1), await RetainUntilAsync(d, unlabelled));
         Assert.Equal(new DateOnly(year + 9, 1, 1), await RetainUntilAsync(d, uploaded));
-        var next = await dave.UploadOkAsync(sub, "Beleg 3.pdf", DocumentTestSetup.RandomContent(3_000));
+        var next = await dave.UploadOkAsync(sub, "Beleg 3.dat", DocumentTestSetup.RandomContent(3_000));
         Assert.Equal(new DateOnly(year + 7, 1, 1), await RetainUntilAsync(d, next));
         (await carol.DeleteAsync($"/{unlabelled}")).AssertStatus(HttpStatusCode.Conflict, "document.retained");
         Assert.Equal(2, await d.Server.Db.ScalarAsync("SELECT COUNT(*) FROM audit_events WHERE action = 'document.folder_retention' AND outcome = 1"));
@@ -176,9 +176,9 @@ public sealed class RetentionTests
         var year = d.Server.Now.Year;
         var contracts = (await ada.PostClassAsync(new { name = "Verträge", years = 5 })).AssertOk().Json.GetProperty("id").GetGuid();
         var folder = await carol.FolderAsync("Verträge");
-        var byFolder = await carol.UploadOkAsync(folder, "Rahmenvertrag.pdf", DocumentTestSetup.RandomContent(2_000));
+        var byFolder = await carol.UploadOkAsync(folder, "Rahmenvertrag.dat", DocumentTestSetup.RandomContent(2_000));
         (await carol.PutAsync($"/folders/{folder}/retention", new { classId = contracts })).AssertOk();
-        var byLabel = await carol.UploadOkAsync(await carol.FolderAsync("Sonstiges"), "Mietvertrag.pdf", DocumentTestSetup.RandomContent(2_000));
+        var byLabel = await carol.UploadOkAsync(await carol.FolderAsync("Sonstiges"), "Mietvertrag.dat", DocumentTestSetup.RandomContent(2_000));
         (await carol.PutAsync($"/{byLabel}/label", new { classId = contracts, documentDate = Iso(new DateOnly(year - 3, 3, 1)) })).AssertOk();
         Assert.Equal(new DateOnly(year + 6, 1, 1), await RetainUntilAsync(d, byFolder));
         Assert.Equal(new DateOnly(year + 3, 1, 1), await RetainUntilAsync(d, byLabel));
@@ -205,7 +205,7 @@ public sealed class RetentionTests
         using var frank = await d.ConnectAsync("frank");
         var folder = await carol.FolderAsync("Angebote");
         var content = DocumentTestSetup.RandomContent(8_000);
-        var doc = await dave.UploadOkAsync(folder, "Angebot.pdf", content);
+        var doc = await dave.UploadOkAsync(folder, "Angebot.dat", content);
         foreach (var (who, client) in new[] { ("dave (Write)", dave), ("erin (Read)", erin) })
         {
             Assert.True((await client.PutAsync($"/{doc}/label", new { classId = RetentionDefaults.GoBd6 })).Status == HttpStatusCode.Forbidden, who);

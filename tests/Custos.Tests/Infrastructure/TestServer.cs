@@ -44,6 +44,10 @@ public sealed partial class TestServer : IAsyncDisposable
             HttpPort = FreePort.Next(),
             Time = time,
             Identity = new IdentityOptions { Argon2 = FastArgon2 },
+            // Every upload passes the real sluice and clamd. Feature tests of documents keep what they upload (the
+            // original, checked); the sluice's own tests turn disarming on.
+            Clamd = await TestClamd.AddressAsync(),
+            SluiceRelease = Core.Sluice.SluiceRelease.Original,
         };
         if (configure is not null) options = configure(options);
         var host = await CustosHost.StartAsync(options);
