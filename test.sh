@@ -18,6 +18,12 @@ command -v npm >/dev/null 2>&1 || missing+=(npm)
 command -v keepassxc-cli >/dev/null 2>&1 || missing+=(keepassxc)
 [ -x /usr/sbin/nginx ] && command -v openssl >/dev/null 2>&1 || missing+=(nginx openssl)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+# The data sluice: clamd (the tests start their own with generated signatures; nothing is downloaded), Ghostscript and
+# LibreOffice for disarming documents into flat PDFs.
+[ -x /usr/sbin/clamd ] || missing+=(clamav-daemon)
+command -v gs >/dev/null 2>&1 || missing+=(ghostscript)
+command -v soffice >/dev/null 2>&1 && [ -d /usr/lib/libreoffice/program ] && ls /usr/lib/libreoffice/program/ | grep -q '^libsclo\.so$' \
+  && ls /usr/lib/libreoffice/program/ | grep -q '^libsdlo\.so$' || missing+=(libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui)
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing ${missing[*]}"
   if [ "$(id -u)" -ne 0 ]; then echo "test.sh: need root to install ${missing[*]} (or install them first)" >&2; exit 1; fi

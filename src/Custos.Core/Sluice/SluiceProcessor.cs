@@ -74,7 +74,12 @@ public sealed class SluiceProcessor(
     }
 
     /// <summary>The verdict of a file that is not stored (<c>custos sluice check</c>): the same checks, then everything is deleted.</summary>
-    public async Task<CheckReport> CheckOnlyAsync(Stream body, string fileName, IReadOnlyCollection<string> allowedKinds, CancellationToken ct = default)
+    public async Task<CheckReport> CheckOnlyAsync(Stream body, string fileName, IReadOnlyCollection<string> allowedKinds, CancellationToken ct = default) =>
+        await CheckOnlyAsync(body, fileName, allowedKinds, null, ct);
+
+    /// <summary>As above; a file that passes is handed to <paramref name="passed"/> (read from the checked copy) before it is deleted.</summary>
+    public async Task<CheckReport> CheckOnlyAsync(Stream body, string fileName, IReadOnlyCollection<string> allowedKinds, Func<Stream, CancellationToken, Task>? passed,
+        CancellationToken ct)
     {
         await gate.WaitAsync(ct);
         var work = Path.Combine(options.WorkDirectory, "check-" + Guid.NewGuid().ToString("N"));
@@ -103,7 +108,13 @@ public sealed class SluiceProcessor(
                 CheckOutcome.Review => "review",
                 _ => "block",
             };
-            return new CheckReport(fileName, size, Convert.ToHexStringLower(sha256), report.Kind.Id, verdict, ReasonOf(checks), scan.Engine, checks);
+            var result = new CheckReport(fileName, size, Convert.ToHexStringLower(sha256), report.Kind.Id, verdict, ReasonOf(checks), scan.Engine, checks);
+            if (verdict == "pass" && passed is not null)
+            {
+                await using var file = File.OpenRead(original);
+                await passed(file, ct);
+            }
+            return result;
         }
         finally
         {

@@ -17,5 +17,6 @@ public static class SluiceServiceCollectionExtensions
             .AddSingleton<SluiceWorker>()
             .AddSingleton<SluiceIntake>()
             .AddSingleton<SluiceReview>()
-            .AddSingleton<SluicePolicies>();
+            .AddSingleton<SluicePolicies>()
+            .AddSingleton<SluiceScreen>();
 }

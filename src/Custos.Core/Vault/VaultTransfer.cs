@@ -22,7 +22,7 @@ public sealed record ExportResult(TransferFolder Root, int Entries, int LeftOut)
 /// </summary>
 public sealed class VaultTransfer(
     IDbContextFactory<CustosDbContext> dbFactory, AuditLog audit, SecretSealer sealer, PasswordFingerprints fingerprints, StrengthRating strengthRating,
-    TimeProvider time)
+    TimeProvider time, Sluice.SluiceScreen sluice)
 {
     public async Task<Result<ImportReport>> ImportAsync(TenantId tenant, TransferDocument document, ImportTarget target, string format,
         VaultCaller caller, CancellationToken ct = default)
@@ -53,7 +53,12 @@ public sealed class VaultTransfer(
 
         // Only new rows are added from here on: change detection over tens of thousands of them would cost seconds.
         db.ChangeTracker.AutoDetectChangesEnabled = false;
-        var run = new ImportRun(tenant, caller, now, sealer, fingerprints);
+        // Attachments in the file are inbound files: each passes the sluice before it is kept; one that does not is skipped, with why.
+        var run = new ImportRun(tenant, caller, now, sealer, fingerprints, async (name, content, token) =>
+        {
+            var screened = await sluice.ScreenAsync(tenant, new MemoryStream(content, writable: false), name, "vault-import", caller.Actor, ct: token);
+            return screened.Succeeded ? null : screened.Error!.Message;
+        });
         db.VaultFolders.Add(top);
         db.VaultGrants.AddRange(grants.Value!);
         await run.AddFolderContentAsync(db, document.Root, top.Id, name, ct);
@@ -161,7 +166,8 @@ public sealed class VaultTransfer(
     }
 
     /// <summary>The rows one import adds, built up before the transaction that writes them.</summary>
-    private sealed class ImportRun(TenantId tenant, VaultCaller caller, DateTimeOffset now, SecretSealer sealer, PasswordFingerprints fingerprints)
+    private sealed class ImportRun(TenantId tenant, VaultCaller caller, DateTimeOffset now, SecretSealer sealer, PasswordFingerprints fingerprints,
+        Func<string, byte[], CancellationToken, Task<string?>> screen)
     {
         public int Folders, Entries, Versions, Attachments;
         public List<TransferSkip> Skipped { get; } = [];
@@ -220,6 +226,11 @@ public sealed class VaultTransfer(
                 if (file.Content.LongLength > VaultOptions.MaxAttachmentBytes)
                 {
                     Skipped.Add(new TransferSkip($"{path}/{file.Name}", "attachment larger than 10 MiB"));
+                    continue;
+                }
+                if (await screen(string.IsNullOrWhiteSpace(file.Name) ? "attachment" : Path.GetFileName(file.Name), file.Content, ct) is { } refused)
+                {
+                    Skipped.Add(new TransferSkip($"{path}/{file.Name}", refused));
                     continue;
                 }
                 var attachment = new VaultAttachment

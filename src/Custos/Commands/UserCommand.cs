@@ -11,7 +11,7 @@ public static class UserCommand
     public static Command Create(TextWriter output, TextWriter error)
     {
         var name = new Argument<string>("name") { Description = "User name." };
-        var role = new Argument<string>("role") { Description = "admin or auditor." };
+        var role = new Argument<string>("role") { Description = "admin, auditor or quarantine-reviewer." };
         var displayName = new Option<string?>("--display-name") { Description = "Full name." };
         var passwordFile = new Option<FileInfo?>("--password-file") { Description = "Read the initial password from this file (first line)." };
         var passwordStdin = new Option<bool>("--password-stdin") { Description = "Read the initial password from standard input (first line)." };
@@ -65,7 +65,7 @@ public static class UserCommand
                 await Done(await s.GetRequiredService<UserAdministration>().UnlockAsync(p.GetValue(name)!, actor, ct), "User unlocked."))
             .Verb("reset-2fa", "Remove a user's authenticator, recovery codes and security keys (lost device).", [name], async (p, s, ct) =>
                 await Done(await s.GetRequiredService<UserAdministration>().ResetSecondFactorAsync(p.GetValue(name)!, actor, ct), "Second factors removed; the user must enrol again."))
-            .Verb("grant-role", "Grant admin or auditor.", [name, role], async (p, s, ct) =>
+            .Verb("grant-role", "Grant admin, auditor or quarantine-reviewer.", [name, role], async (p, s, ct) =>
                 await Done(await s.GetRequiredService<UserAdministration>().GrantRoleAsync(p.GetValue(name)!, p.GetValue(role)!, actor, ct), "Role granted."))
             .Verb("revoke-role", "Revoke admin or auditor.", [name, role], async (p, s, ct) =>
                 await Done(await s.GetRequiredService<UserAdministration>().RevokeRoleAsync(p.GetValue(name)!, p.GetValue(role)!, actor, ct), "Role revoked."))

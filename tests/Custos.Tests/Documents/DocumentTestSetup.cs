@@ -121,7 +121,7 @@ public sealed class DocumentTestSetup : IAsyncDisposable
 public sealed class DocumentClient(HttpClient http, Guid tenant) : IDisposable
 {
     public HttpClient Http { get; } = http;
-    public string Api { get; } = $"/api/v1/tenants/{tenant}/documents";
+    public string Api { get; init; } = $"/api/v1/tenants/{tenant}/documents";
 
     public async Task<Reply> CreateFolderAsync(string name, Guid? parentId = null) =>
         await Reply.Of(await Http.PostAsJsonAsync(Api + "/folders", new { name, parentId }));

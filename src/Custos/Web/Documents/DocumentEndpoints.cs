@@ -41,7 +41,7 @@ public static class DocumentEndpoints
                 SluiceIntake sluice, CancellationToken ct) =>
             SluiceApi.Upload(http, await sluice.SubmitDocumentAsync(new TenantId(tenant), folder, FileName(http, name), http.Request.ContentType, comment,
                 http.Request.Body, http.DocumentCaller(), ct)))
-            .Writes().WithName("UploadDocument");
+            .Writes().TakesFiles(FileIntake.Quarantine).WithName("UploadDocument");
 
         docs.MapGet("/{id:guid}", async (Guid tenant, Guid id, HttpContext http, DocumentLibrary library, CancellationToken ct) =>
             DocumentApi.From(await library.GetAsync(new TenantId(tenant), id, http.DocumentCaller(), ct))).Reads().WithName("GetDocument");
@@ -55,7 +55,7 @@ public static class DocumentEndpoints
                 CancellationToken ct) =>
             SluiceApi.Upload(http, await sluice.SubmitVersionAsync(new TenantId(tenant), id, http.Request.ContentType, comment, http.Request.Body,
                 http.DocumentCaller(), ct)))
-            .Writes().WithName("CheckInDocument");
+            .Writes().TakesFiles(FileIntake.Quarantine).WithName("CheckInDocument");
         docs.MapGet("/{id:guid}/content", async (Guid tenant, Guid id, [FromQuery] int? version, HttpContext http, DocumentDownloads downloads,
                 CancellationToken ct) =>
             await DownloadAsync(http, downloads, new TenantId(tenant), id, version, ct)).Reads().WithName("DownloadDocument");

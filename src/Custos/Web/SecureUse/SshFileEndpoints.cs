@@ -1,5 +1,7 @@
 using Custos.Core.Common;
 using Custos.Core.SecureUse;
+using Custos.Core.Sluice;
+using Custos.Web.Sluice;
 using Custos.Web.Identity;
 using Custos.Web.Vault;
 using Microsoft.AspNetCore.Http.Features;
@@ -17,7 +19,7 @@ public static class SshFileEndpoints
     {
         ssh.MapGet("/files", DownloadAsync).Reads().WithName("DownloadSshFile");
         // A change on the target: browser sessions need the anti-forgery token, as for commands.
-        ssh.MapPut("/files", UploadAsync).Reveals().WithName("UploadSshFile");
+        ssh.MapPut("/files", UploadAsync).Reveals().TakesFiles(FileIntake.Screened).WithName("UploadSshFile");
         ssh.MapGet("/files/list", async (Guid tenant, Guid id, string? path, HttpContext http, SshFiles files, TimeProvider time, CancellationToken ct) =>
         {
             var listed = await files.ListAsync(new TenantId(tenant), id, path, http.Caller(time), ct);
@@ -48,9 +50,17 @@ public static class SshFileEndpoints
         await download.CopyToAsync(response.Body, ct);
     }
 
-    private static async Task<IResult> UploadAsync(Guid tenant, Guid id, string? path, string? reason, HttpContext http, SshFiles files, TimeProvider time)
+    /// <summary>A file for the server passes the sluice first; only a file that passed is copied there (from the checked copy).</summary>
+    private static async Task<IResult> UploadAsync(Guid tenant, Guid id, string? path, string? reason, HttpContext http, SshFiles files, SluiceScreen sluice,
+        TimeProvider time)
     {
-        var uploaded = await files.UploadAsync(new TenantId(tenant), id, path, http.Request.Body, reason, http.Caller(time), http.RequestAborted);
-        return uploaded.Succeeded ? Results.Ok(new { path, bytes = uploaded.Value }) : SshEndpoints.Problem(uploaded.Error!);
+        Result<long>? uploaded = null;
+        var name = path is null ? "upload" : path.Replace('\\', '/').Split('/', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "upload";
+        var screened = await sluice.ScreenAsync(new TenantId(tenant), http.Request.Body, name, $"vault-entry:{id}", http.Actor(),
+            async (checkedCopy, ct) => uploaded = await files.UploadAsync(new TenantId(tenant), id, path, checkedCopy, reason, http.Caller(time), ct),
+            http.RequestAborted);
+        if (!screened.Succeeded) return SluiceApi.Problem(screened.Error!);
+        var done = uploaded!.Value;
+        return done.Succeeded ? Results.Ok(new { path, bytes = done.Value }) : SshEndpoints.Problem(done.Error!);
     }
 }

@@ -43,6 +43,8 @@ internal static class SluiceApi
         "sluice.not_found" => 404,
         "sluice.forbidden" => 403,
         "sluice.not_in_review" or "sluice.second_reviewer" or "sluice.own_upload" => 409,
+        "sluice.blocked" => 422,
+        "sluice.unavailable" => 503,
         _ => 400,
     };
 }

@@ -47,7 +47,7 @@ public static class SluiceEndpoints
             if (!await review.SeesTenantAsync(new TenantId(tenant), http.DocumentCaller(), ct)) return SluiceApi.Problem(SluiceErrors.NotFound);
             var allowed = (await policies.GetAsync(new TenantId(tenant), ct)).AllowedKinds;
             return Results.Ok(await processor.CheckOnlyAsync(http.Request.Body, string.IsNullOrWhiteSpace(name) ? "file" : name, allowed, ct));
-        }).Writes().WithName("CheckFile");
+        }).Writes().TakesFiles(FileIntake.Screened).WithName("CheckFile");
         sluice.MapGet("/{id:guid}", async (Guid tenant, Guid id, HttpContext http, SluiceReview review, CancellationToken ct) =>
             SluiceApi.From(await review.GetAsync(new TenantId(tenant), id, http.DocumentCaller(), ct))).Reads().WithName("GetQuarantined");
         sluice.MapPost("/{id:guid}/release", async (Guid tenant, Guid id, DecisionInput body, HttpContext http, SluiceReview review, CancellationToken ct) =>

@@ -1,5 +1,7 @@
 using Custos.Core.Common;
 using Custos.Core.Vault;
+using Custos.Core.Sluice;
+using Custos.Web.Sluice;
 using Custos.Web.Identity;
 
 namespace Custos.Web.Vault;
@@ -48,13 +50,17 @@ public static class VaultEndpoints
             VaultApi.From(await reveals.TotpAsync(new TenantId(tenant), id, http.Caller(time), ct))).Reveals().WithName("VaultTotpCode");
 
         vault.MapPost("/entries/{id:guid}/attachments", async (Guid tenant, Guid id, IFormFile file, HttpContext http, VaultAttachments attachments,
-            TimeProvider time, CancellationToken ct) =>
+            SluiceScreen sluice, TimeProvider time, CancellationToken ct) =>
         {
             if (file.Length > VaultOptions.MaxAttachmentBytes) return VaultApi.Problem(VaultErrors.AttachmentTooLarge);
             using var buffer = new MemoryStream((int)file.Length);
             await file.CopyToAsync(buffer, ct);
+            // Through the sluice first: only a file that passes every check is kept.
+            buffer.Position = 0;
+            var screened = await sluice.ScreenAsync(new TenantId(tenant), buffer, file.FileName, $"vault-entry:{id}", http.Actor(), ct: ct);
+            if (!screened.Succeeded) return SluiceApi.Problem(screened.Error!);
             return VaultApi.From(await attachments.AddAsync(new TenantId(tenant), id, file.FileName, buffer.ToArray(), http.Caller(time), ct));
-        }).Writes().DisableAntiforgery().WithName("AddVaultAttachment");
+        }).Writes().DisableAntiforgery().TakesFiles(FileIntake.Screened).WithName("AddVaultAttachment");
         vault.MapGet("/entries/{id:guid}/attachments/{attachment:guid}", async (Guid tenant, Guid id, Guid attachment, HttpContext http,
             VaultReveals reveals, TimeProvider time, CancellationToken ct) =>
         {

@@ -1,3 +1,4 @@
+using Custos.Web.Sluice;
 using System.Text.Json;
 using Custos.Core.Common;
 using Custos.Core.Vault;
@@ -17,6 +18,7 @@ public static class VaultTransferEndpoints
 
     internal static void MapVaultTransferEndpoints(this RouteGroupBuilder vault)
     {
+        // The file is parsed into entries and never kept or handed on; attachments inside it pass the sluice one by one.
         vault.MapPost("/import", async (Guid tenant, HttpContext http, VaultTransfer transfer, TimeProvider time, CancellationToken ct) =>
         {
             if (!http.Request.HasFormContentType) return Bad("Send the file as multipart/form-data.");
@@ -58,7 +60,7 @@ public static class VaultTransferEndpoints
             var target = new ImportTarget(Guid.TryParse(form["parent"], out var parent) ? parent : null, form["folderName"].ToString(), permissions,
                 !string.Equals(form["inheritRights"], "false", StringComparison.OrdinalIgnoreCase));
             return VaultApi.From(await transfer.ImportAsync(new TenantId(tenant), document, target, formatName, http.Caller(time), ct));
-        }).Writes().DisableAntiforgery().WithName("ImportVault");
+        }).Writes().DisableAntiforgery().TakesFiles(FileIntake.Parsed).WithName("ImportVault");
 
         vault.MapPost("/export", async (Guid tenant, ExportRequest body, HttpContext http, VaultTransfer transfer, TimeProvider time, CancellationToken ct) =>
         {

@@ -3,7 +3,9 @@ using Custos.Core.Data;
 using Custos.Core.SecureUse;
 using Custos.Core.SecureUse.Web;
 using Custos.Core.Tenants;
+using Custos.Core.Sluice;
 using Custos.Core.Vault;
+using Custos.Web.Sluice;
 using Custos.Web.Administration;
 using Custos.Web.Identity;
 using Microsoft.AspNetCore.Authorization;
@@ -20,7 +22,7 @@ namespace Custos.Web.Vault.Pages;
 public sealed class EntryModel(
     AccessPolicy policy, TenantAdministration tenants, VaultEntries entries, VaultGrants grants, VaultReports reports,
     VaultAttachments attachments, VaultAccessRequests requests, VaultOptions options, IDbContextFactory<CustosDbContext> dbFactory,
-    SshHostKeys hostKeys, WebSessions webSessions, ServeOptions serveOptions, TimeProvider time) : VaultPageModel(policy, tenants, time)
+    SshHostKeys hostKeys, WebSessions webSessions, ServeOptions serveOptions, SluiceScreen sluice, TimeProvider time) : VaultPageModel(policy, tenants, time)
 {
     public EntryView Entry { get; private set; } = null!;
     public IReadOnlyList<VaultEntries.VersionInfo> History { get; private set; } = [];
@@ -65,6 +67,7 @@ public sealed class EntryModel(
         return await AfterAsync(id, result.Succeeded ? null : result.Error, ct);
     }
 
+    [FileIntake(FileIntake.Screened)]
     public async Task<IActionResult> OnPostAttachAsync(Guid tenant, Guid id, IFormFile? file, CancellationToken ct)
     {
         if (await LoadTenantAsync(tenant, ct) is { } stop) return stop;
@@ -72,6 +75,10 @@ public sealed class EntryModel(
         if (file.Length > VaultOptions.MaxAttachmentBytes) return await AfterAsync(id, VaultErrors.AttachmentTooLarge, ct);
         using var buffer = new MemoryStream((int)file.Length);
         await file.CopyToAsync(buffer, ct);
+        // Through the sluice first: only a file that passes every check is kept.
+        buffer.Position = 0;
+        var screened = await sluice.ScreenAsync(Tenant, buffer, file.FileName, $"vault-entry:{id}", HttpContext.Actor(), ct: ct);
+        if (!screened.Succeeded) return await AfterAsync(id, screened.Error, ct);
         var result = await attachments.AddAsync(Tenant, id, file.FileName, buffer.ToArray(), Caller, ct);
         return await AfterAsync(id, result.Succeeded ? null : result.Error, ct);
     }

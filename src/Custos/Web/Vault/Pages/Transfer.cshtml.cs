@@ -1,3 +1,4 @@
+using Custos.Web.Sluice;
 using Custos.Core.Data;
 using Custos.Core.Tenants;
 using Custos.Core.Vault;
@@ -27,6 +28,8 @@ public sealed class TransferModel(
         return Page();
     }
 
+    // The file is parsed into entries and never kept or handed on; attachments inside it pass the sluice one by one.
+    [FileIntake(FileIntake.Parsed)]
     public async Task<IActionResult> OnPostImportAsync(Guid tenant, IFormFile? file, string? format, string? password, IFormFile? keyFile,
         string? folderName, Guid? parent, string? rightsChoice, string? grantGroup, string[]? rights, string? csvMapping, CancellationToken ct)
     {
