@@ -1,0 +1,106 @@
+using System.IO.Pipelines;
+using System.Net;
+using System.Reflection;
+using Custos.Tests.Infrastructure;
+using Custos.Tests.Vault;
+using Custos.Web.Sluice;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Custos.Tests.Sluice;
+
+/// <summary>
+/// "Nothing bypasses the sluice": every route and page handler that can receive a file is found by walking the host,
+/// and each must be one of the known file routes, which say how they let files in; a virus sent to the routes that
+/// keep or hand on files is refused.
+/// </summary>
+public sealed class FileRouteTests
+{
+    /// <summary>Every way a file comes in, and how.</summary>
+    private static readonly Dictionary<string, string> FileRoutes = new()
+    {
+        ["UploadDocument"] = FileIntake.Quarantine,
+        ["CheckInDocument"] = FileIntake.Quarantine,
+        ["AddVaultAttachment"] = FileIntake.Screened,
+        ["UploadSshFile"] = FileIntake.Screened,
+        ["CheckFile"] = FileIntake.Screened,
+        ["ImportVault"] = FileIntake.Parsed,
+        ["EntryModel.OnPostAttachAsync"] = FileIntake.Screened,
+        ["TransferModel.OnPostImportAsync"] = FileIntake.Parsed,
+    };
+
+    /// <summary>POST routes that take the raw request (HttpContext) but read no file from it: each says why.</summary>
+    private static readonly Dictionary<string, string> NoFile = new()
+    {
+        ["/api/v1/tenants/{tenant:guid}/documents/{id:guid}/checkout"] = "no body",
+        ["/api/v1/tenants/{tenant:guid}/documents/{id:guid}/cancel-checkout"] = "no body",
+        ["/api/v1/tenants/{tenant:guid}/documents/holds/{id:guid}/release"] = "no body",
+        ["/api/v1/security-keys/registration/begin"] = "no body",
+        ["/api/v1/security-keys/begin"] = "no body",
+        ["/api/v1/admin/ssh-sessions/{session:guid}/terminate"] = "no body",
+        ["/api/v1/admin/web-sessions/{session:guid}/terminate"] = "no body",
+        ["/api/v1/tenants/{tenant:guid}/vault/access-requests/{id:guid}/{decision:regex(^(approve|deny)$)}"] = "no body",
+        ["/api/v1/tenants/{tenant:guid}/vault/entries/{id:guid}/totp"] = "no body",
+    };
+
+    private static readonly Type[] FileTypes = [typeof(IFormFile), typeof(IFormFileCollection), typeof(IFormCollection), typeof(Stream), typeof(PipeReader)];
+
+    [Fact]
+    public async Task EveryRouteThatCanTakeAFile_IsAKnownFileRoute_ThatSaysHowItLetsFilesIn()
+    {
+        await using var db = await TestDatabase.CreateAsync(TestDatabase.Sqlite);
+        await using var server = await TestServer.StartAsync(db);
+        var found = new Dictionary<string, string?>();
+        foreach (var e in server.Host.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())
+        {
+            var methods = e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? [];
+            if (!methods.Any(m => m is "POST" or "PUT" or "PATCH")) continue;
+            var route = "/" + e.RoutePattern.RawText!.TrimStart('/');
+            var intake = e.Metadata.GetMetadata<FileIntake>()?.How;
+            var handler = e.Metadata.GetMetadata<MethodInfo>();
+            if (handler is null) continue; // Razor pages: below, by their handler methods
+            var parameters = handler.GetParameters().Select(p => p.ParameterType).ToList();
+            var accepts = e.Metadata.GetOrderedMetadata<IAcceptsMetadata>().SelectMany(a => a.ContentTypes).ToList();
+            var jsonOnly = accepts.Count > 0 && accepts.All(t => t.StartsWith("application/json", StringComparison.Ordinal));
+            var raw = parameters.Any(p => p == typeof(HttpContext) || p == typeof(HttpRequest));
+            var takesFile = parameters.Any(p => FileTypes.Contains(p)) || accepts.Any(t => !t.StartsWith("application/json", StringComparison.Ordinal))
+                            || (raw && !jsonOnly && !NoFile.ContainsKey(route));
+            if (!takesFile && intake is null) continue;
+            var name = e.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? route;
+            found[name] = intake;
+        }
+        foreach (var page in typeof(FileIntake).Assembly.GetTypes().Where(t => typeof(PageModel).IsAssignableFrom(t)))
+        foreach (var method in page.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly))
+        {
+            if (!method.Name.StartsWith("OnPost", StringComparison.Ordinal) && !method.Name.StartsWith("OnPut", StringComparison.Ordinal)) continue;
+            if (!method.GetParameters().Any(p => FileTypes.Contains(p.ParameterType))) continue;
+            found[$"{page.Name}.{method.Name}"] = method.GetCustomAttribute<FileIntake>()?.How;
+        }
+
+        Assert.Equal(FileRoutes.OrderBy(r => r.Key), found.OrderBy(r => r.Key).Select(r => new KeyValuePair<string, string>(r.Key, r.Value ?? "(none)")));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Both), MemberType = typeof(TestDatabase))]
+    public async Task AVirusAsAVaultAttachment_IsRefused_AndNothingIsKept(string kind)
+    {
+        await using var v = await VaultTestSetup.StartAsync(kind);
+        var tenant = await v.StandardTenantAsync();
+        var carol = await v.ConnectAsync("carol", tenant);
+        var folder = await carol.CreateFolderAsync("Servers");
+        var entry = await carol.CreateEntryAsync(folder, "Web server", VaultTestSetup.NewSecret());
+
+        var sent = new MultipartFormDataContent { { new ByteArrayContent(ClamdTestServer.Eicar()), "file", "readme.txt" } };
+        var refused = (await carol.SendAsync(HttpMethod.Post, $"/entries/{entry}/attachments", sent)).AssertStatus((HttpStatusCode)422, "sluice.blocked");
+        Assert.Contains("antivirus.found", refused.Body);
+        var macro = new MultipartFormDataContent { { new ByteArrayContent(SluiceTestFiles.MacroDocument()), "file", "Zugang.docm" } };
+        (await carol.SendAsync(HttpMethod.Post, $"/entries/{entry}/attachments", macro)).AssertStatus((HttpStatusCode)422, "sluice.blocked");
+
+        await using var data = v.Data();
+        Assert.Empty(data.VaultAttachments.Where(a => a.EntryId == entry));
+        Assert.Equal(2, data.AuditEvents.Count(a => a.Action == "sluice.screen" && a.Outcome == Core.Audit.AuditOutcome.Denied));
+    }
+}
