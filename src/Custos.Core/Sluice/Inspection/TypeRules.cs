@@ -49,12 +49,12 @@ internal static class TypeRules
     /// text name; an Office or OpenDocument package under .zip (it is one, and it is inspected as one; the reverse, a
     /// plain ZIP named .docx, is a mismatch); images under each other's names (common, and images are re-encoded
     /// anyway); RTF named .doc and HTML/XML/CSV named .xls (what many programs save and export); an encrypted Office
-    /// package under an Office name.
+    /// package under an Office name; the macOS metadata file that carries the name of the file it describes.
     /// </summary>
     public static bool Fits(FileKind declared, DetectedContent content)
     {
         var kind = content.Kind;
-        if (declared == kind) return true;
+        if (declared == kind || content.FileSystemMetadata) return true;
         if (FileKinds.IsTextLike(declared) && FileKinds.IsTextLike(kind)) return true;
         if (declared == FileKinds.Zip && (FileKinds.IsOfficeOpenXml(kind) || FileKinds.IsOpenDocument(kind))) return true;
         if (FileKinds.IsImage(declared) && FileKinds.IsImage(kind)) return true;

@@ -18,9 +18,11 @@ internal enum ContentFormat
 
 /// <summary>
 /// What a file is by content. <paramref name="Note"/> explains a script verdict; <paramref name="EncryptedPackage"/>
-/// marks a password-protected Office Open XML package (a compound file around the encrypted ZIP).
+/// marks a password-protected Office Open XML package (a compound file around the encrypted ZIP);
+/// <paramref name="FileSystemMetadata"/> marks the AppleDouble files macOS puts beside each file it zips ("._report.docx").
 /// </summary>
-internal sealed record DetectedContent(FileKind Kind, ContentFormat Format, string? Note = null, bool EncryptedPackage = false)
+internal sealed record DetectedContent(
+    FileKind Kind, ContentFormat Format, string? Note = null, bool EncryptedPackage = false, bool FileSystemMetadata = false)
 {
     public bool IsContainer => Format is ContentFormat.Zip or ContentFormat.SevenZip or ContentFormat.Tar or ContentFormat.Gzip;
 }
@@ -48,8 +50,10 @@ internal static class ContentDetector
         if (MagicNumbers.IsPdf(head)) return new(FileKinds.Pdf, ContentFormat.Pdf);
         if (MagicNumbers.IsRtf(head)) return new(FileKinds.Rtf, ContentFormat.Rtf);
         if (MagicNumbers.IsTar(head)) return new(FileKinds.Tar, ContentFormat.Tar);
+        if (MagicNumbers.IsAppleDouble(head)) return new(FileKinds.Data, ContentFormat.Other, "AppleDouble metadata", FileSystemMetadata: true);
 
-        if (head.Length > 0 && TextSniffer.IsText(content, head, ct))
+        if (head.Length == 0) return new(FileKinds.Text, ContentFormat.Text, "empty");
+        if (TextSniffer.IsText(content, head, ct))
         {
             var (kind, note) = TextSniffer.Classify(TextSniffer.Decode(head), head, head.Length == content.Length,
                 FileNames.Extension(name));

@@ -50,6 +50,11 @@ internal static class MagicNumbers
 
     public static bool IsSevenZip(ReadOnlySpan<byte> head) => head.StartsWith(SevenZip);
     public static bool IsGzip(ReadOnlySpan<byte> head) => head.StartsWith(Gzip);
+    /// <summary>AppleDouble (and AppleSingle) headers: the resource forks and attributes of macOS files.</summary>
+    public static bool IsAppleDouble(ReadOnlySpan<byte> head) =>
+        head.Length >= 8 && BinaryPrimitives.ReadUInt32BigEndian(head) is 0x00051607 or 0x00051600
+        && BinaryPrimitives.ReadUInt32BigEndian(head[4..]) is 0x00010000 or 0x00020000;
+
     public static bool IsRtf(ReadOnlySpan<byte> head) => head.StartsWith("{\\rt"u8);
 
     public static FileKind? Image(ReadOnlySpan<byte> head)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace Custos.Core.Sluice.Inspection.Active.Pdf;
@@ -21,6 +22,9 @@ internal sealed class PdfStructureTokenizer(PdfFindings findings)
     private enum FilterValue { None, Expected, InArray }
 
     private static readonly HashSet<string> DecodeParameters = ["Predictor", "Columns", "Colors", "BitsPerComponent", "EarlyChange"];
+    private static readonly SearchValues<byte> Whitespace = SearchValues.Create("\0\t\n\f\r "u8);
+    private static readonly SearchValues<byte> Delimiters = SearchValues.Create("\0\t\n\f\r ()<>[]{}/%"u8);
+    private static readonly SearchValues<byte> NameStops = SearchValues.Create("\0\t\n\f\r ()<>[]{}/%#"u8);
 
     private readonly byte[] token = new byte[128];
     private int tokenLength;
@@ -31,6 +35,8 @@ internal sealed class PdfStructureTokenizer(PdfFindings findings)
     private PdfStreamDictionary? closed;
     private FilterValue filterValue;
     private string? pendingParameter;
+    private int nextBlock;
+    private bool textBlock = true;
 
     /// <summary>The dictionary of the stream whose data starts where <see cref="Feed"/> stopped.</summary>
     public PdfStreamDictionary StreamDictionary => depth == 0 && closed is not null ? closed : current;
@@ -39,18 +45,27 @@ internal sealed class PdfStructureTokenizer(PdfFindings findings)
     public int Feed(ReadOnlySpan<byte> data, out bool streamStarts)
     {
         streamStarts = false;
+        nextBlock = 0;
         for (var i = 0; i < data.Length; i++)
         {
+            if (i >= nextBlock) Classify(data, i);
             var b = data[i];
             switch (state)
             {
                 case State.Default:
-                    Start(b);
+                    var skip = data[i..].IndexOfAnyExcept(Whitespace);
+                    if (skip < 0) return data.Length;
+                    i += skip;
+                    if (i >= nextBlock) Classify(data, i);
+                    Start(data[i]);
                     break;
                 case State.Name:
-                    if (b == '#') state = State.NameHash1;
-                    else if (PdfKeywords.IsDelimiterOrSpace(b)) { EndName(); Start(b); }
-                    else Append(b);
+                    var nameRun = data[i..].IndexOfAny(NameStops);
+                    if (nameRun < 0) { Append(data[i..]); return data.Length; }
+                    Append(data.Slice(i, nameRun));
+                    i += nameRun;
+                    if (data[i] == '#') state = State.NameHash1;
+                    else { EndName(); Start(data[i]); }
                     break;
                 case State.NameHash1:
                     var high = PdfKeywords.HexValue(b);
@@ -64,9 +79,12 @@ internal sealed class PdfStructureTokenizer(PdfFindings findings)
                     else { Append((byte)'#'); Append((byte)"0123456789ABCDEF"[hashHigh]); i--; }
                     break;
                 case State.Word:
-                    if (!PdfKeywords.IsDelimiterOrSpace(b)) { Append(b); break; }
+                    var wordRun = data[i..].IndexOfAny(Delimiters);
+                    if (wordRun < 0) { Append(data[i..]); return data.Length; }
+                    Append(data.Slice(i, wordRun));
+                    i += wordRun;
                     if (EndWord()) { state = State.AfterStream; i--; }
-                    else Start(b);
+                    else Start(data[i]);
                     break;
                 case State.LessThan:
                     state = State.Default;
@@ -89,6 +107,22 @@ internal sealed class PdfStructureTokenizer(PdfFindings findings)
             }
         }
         return data.Length;
+    }
+
+    /// <summary>
+    /// Whether the kilobyte from <paramref name="at"/> on is text: in binary garbage outside streams (a broken file),
+    /// two-letter names are ignored as they are inside binary streams.
+    /// </summary>
+    private void Classify(ReadOnlySpan<byte> data, int at)
+    {
+        var block = data.Slice(at, Math.Min(1024, data.Length - at));
+        var printable = 0;
+        foreach (var b in block)
+        {
+            if (b is >= 0x20 and < 0x7F or 9 or 10 or 12 or 13) printable++;
+        }
+        textBlock = printable * 10 >= block.Length * 9;
+        nextBlock = at + 1024;
     }
 
     /// <summary>Ends the file: a name right at its end still counts.</summary>
@@ -148,12 +182,19 @@ internal sealed class PdfStructureTokenizer(PdfFindings findings)
         tokenLength++;
     }
 
+    private void Append(ReadOnlySpan<byte> bytes)
+    {
+        var room = Math.Min(bytes.Length, token.Length - tokenLength);
+        if (room > 0) bytes[..room].CopyTo(token.AsSpan(tokenLength));
+        tokenLength += bytes.Length;
+    }
+
     private void EndName()
     {
         state = State.Default;
         if (tokenLength > token.Length) { filterValue = FilterValue.None; return; }
         var name = token.AsSpan(0, tokenLength);
-        findings.Name(name, textContext: true);
+        findings.Name(name, textBlock);
         if (filterValue != FilterValue.None)
         {
             current.Filters.Add(Encoding.ASCII.GetString(name));
