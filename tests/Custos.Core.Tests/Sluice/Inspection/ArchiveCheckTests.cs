@@ -206,6 +206,14 @@ public sealed class ArchiveCheckTests
     }
 
     [Fact]
+    public void Inspect_ZipSymlinkOutOfTheFolder_BlocksAsPath()
+    {
+        var report = InspectorHarness.Inspect(ArchiveSamples.ZipWithSymlink("docs/link", "/etc/passwd"), "links.zip");
+
+        AssertCheck(report.ArchiveCheck(), CheckOutcome.Block, "archive.path", "docs/link");
+    }
+
+    [Fact]
     public void Inspect_SevenZipWithExecutable_BlocksWithPath()
     {
         var sevenZip = ArchiveSamples.SevenZip(("notes.txt", Hello), ("tools/run.exe", Executables.Pe()));

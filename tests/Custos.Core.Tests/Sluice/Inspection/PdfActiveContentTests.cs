@@ -34,6 +34,18 @@ public sealed class PdfActiveContentTests
     }
 
     [Fact]
+    public void Inspect_FakeStreamStartBeforeObjectStream_StillDecodesIt()
+    {
+        // A string holding "stream" and a line break looks like a stream start to a linear scanner, which then takes
+        // everything up to the next "endstream" (the object stream's own) for that fake stream's data.
+        var pdf = PdfSamples.WithJavaScriptInObjectStream(decoy: "<< /Title (a data >> stream\n) /Producer (x) >>");
+
+        var report = InspectorHarness.Inspect(pdf, "invoice.pdf");
+
+        AssertCheck(report.ActiveCheck(), CheckOutcome.Block, "active.pdf", "/JavaScript");
+    }
+
+    [Fact]
     public void Inspect_HexEscapedJavaScriptName_Blocks()
     {
         var pdf = PdfSamples.WithEscapedJavaScript();

@@ -44,6 +44,8 @@ internal sealed class ContainerWalk(ContentAnalyzer analyzer, string path, int d
             if (EntryPaths.Problem(candidate) is { } problem)
                 Archive.Add(Finding.Block(InspectionCodes.ArchivePath, $"{EntryPath(candidate)}: {problem}"));
         }
+        // An extractor may use the other name (a ZIP's header name beside its Unicode path): it must not be dangerous either.
+        if (names.Length > 1 && TypeRules.CheckName(names[1]) is { } dangerous) Archive.Add(dangerous.At(EntryPath(names[1])));
         if (FileNames.IsAutorun(name)) Active.Add(Finding.Block(InspectionCodes.ActiveAutorun, $"{entryPath}: autorun.inf"));
         var partFinding = Style switch
         {

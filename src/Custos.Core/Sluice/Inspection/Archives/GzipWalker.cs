@@ -22,6 +22,7 @@ internal static class GzipWalker
     {
         var extension = FileNames.Extension(outer);
         var stem = extension.Length > 0 ? outer[..outer.LastIndexOf('.')] : outer;
+        if (stem.Trim().Length == 0) stem = "content";
         return extension switch
         {
             "tgz" => stem + ".tar",

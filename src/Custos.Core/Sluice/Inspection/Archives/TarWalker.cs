@@ -25,11 +25,11 @@ internal static class TarWalker
                 case TarEntryType.HardLink:
                     walk.Link(entry.Name, entry.LinkName, symbolic: false);
                     continue;
-                case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
+                case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile or TarEntryType.SparseFile:
                     if (entry.DataStream is { } data) walk.Inspect(entry.Name, new NonClosingStream(data), -1, isExpansion: false);
                     continue;
                 default:
-                    // Devices, FIFOs and sparse members are not files a user opens; their names were checked.
+                    // Devices and FIFOs are not files a user opens; their names were checked.
                     continue;
             }
         }

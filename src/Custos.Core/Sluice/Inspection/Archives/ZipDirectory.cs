@@ -13,10 +13,15 @@ internal sealed record ZipEntryRecord(
     long CompressedSize,
     long UncompressedSize,
     long LocalHeaderOffset,
-    bool HasAesExtra)
+    bool HasAesExtra,
+    ushort VersionMadeBy = 0,
+    uint ExternalAttributes = 0)
 {
     public bool IsEncrypted => (Flags & 0x0001) != 0 || (Flags & 0x0040) != 0 || HasAesExtra || Method == 99;
     public bool IsDirectory => Name.EndsWith('/') || Name.EndsWith('\\');
+
+    /// <summary>A Unix symbolic link (made on Unix, mode S_IFLNK): Info-ZIP's unzip creates it, its data being the target.</summary>
+    public bool IsSymbolicLink => VersionMadeBy >> 8 == 3 && (ExternalAttributes >> 16 & 0xF000) == 0xA000;
 
     /// <summary>The name extractors use: Info-ZIP's Unicode path field wins over the header name when present.</summary>
     public string EffectiveName => UnicodePathName ?? Name;
@@ -141,6 +146,7 @@ internal sealed class ZipDirectory
             var header = fixedPart.AsSpan();
             if (BinaryPrimitives.ReadUInt32LittleEndian(header) != CentralSignature)
                 throw new InvalidDataException("bad central directory record");
+            var madeBy = BinaryPrimitives.ReadUInt16LittleEndian(header[4..]);
             var flags = BinaryPrimitives.ReadUInt16LittleEndian(header[8..]);
             var method = BinaryPrimitives.ReadUInt16LittleEndian(header[10..]);
             long compressed = BinaryPrimitives.ReadUInt32LittleEndian(header[20..]);
@@ -149,6 +155,7 @@ internal sealed class ZipDirectory
             var extraLength = BinaryPrimitives.ReadUInt16LittleEndian(header[30..]);
             var commentLength = BinaryPrimitives.ReadUInt16LittleEndian(header[32..]);
             var startDisk = BinaryPrimitives.ReadUInt16LittleEndian(header[34..]);
+            var externalAttributes = BinaryPrimitives.ReadUInt32LittleEndian(header[38..]);
             long localOffset = BinaryPrimitives.ReadUInt32LittleEndian(header[42..]);
 
             var rawName = new byte[nameLength];
@@ -185,7 +192,7 @@ internal sealed class ZipDirectory
                 throw new InvalidDataException("an entry's data runs into the central directory");
 
             yield return new ZipEntryRecord(DecodeName(rawName, (flags & 0x0800) != 0), unicodeName, rawName, flags, method,
-                compressed, uncompressed, localOffset, aes);
+                compressed, uncompressed, localOffset, aes, madeBy, externalAttributes);
         }
     }
 

@@ -3,6 +3,13 @@ namespace Custos.Core.Sluice.Inspection.Archives;
 /// <summary>Walks a ZIP archive (and the ZIP inside Office and OpenDocument files) from its central directory.</summary>
 internal static class ZipWalker
 {
+    private static string LinkTarget(Stream decoded)
+    {
+        var target = new byte[4096];
+        var length = decoded.ReadAtLeast(target, target.Length, throwOnEndOfStream: false);
+        return System.Text.Encoding.UTF8.GetString(target, 0, length);
+    }
+
     public static void Walk(Stream zip, ContainerWalk walk)
     {
         var directory = ZipDirectory.Open(zip);
@@ -28,6 +35,11 @@ internal static class ZipWalker
                 continue;
             }
             using var decoded = ZipMethods.Decode(entry.Method, directory.OpenRawData(entry), entry);
+            if (entry.IsSymbolicLink)
+            {
+                walk.Link(name, LinkTarget(decoded), symbolic: true);
+                continue;
+            }
             walk.Inspect(name, decoded, entry.CompressedSize, isExpansion: entry.Method != ZipMethods.Stored);
         }
     }

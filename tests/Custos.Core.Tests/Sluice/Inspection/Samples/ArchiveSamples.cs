@@ -38,6 +38,23 @@ internal static class ArchiveSamples
         return output.ToArray();
     }
 
+    /// <summary>A ZIP made on Unix holding a symbolic link (mode 0120777), as Info-ZIP's zip --symlinks writes it.</summary>
+    public static byte[] ZipWithSymlink(string name, string target)
+    {
+        var output = new MemoryStream();
+        using (var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            var entry = zip.CreateEntry(name, CompressionLevel.NoCompression);
+            entry.ExternalAttributes = unchecked((int)(0xA1FFu << 16));
+            using var data = entry.Open();
+            data.Write(System.Text.Encoding.UTF8.GetBytes(target));
+        }
+        return PatchHeaders(output.ToArray(), (header, isCentral) =>
+        {
+            if (isCentral) header[5] = 3; // version made by: Unix
+        });
+    }
+
     /// <summary>Sets the "encrypted" flag (bit 0) in every local and central header, as ZipCrypto archives have it.</summary>
     public static byte[] MarkEncrypted(byte[] zip) => PatchHeaders(zip, (header, isCentral) =>
     {

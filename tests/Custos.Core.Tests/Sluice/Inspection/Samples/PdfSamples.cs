@@ -47,7 +47,8 @@ internal static class PdfSamples
     /// A PDF 1.5 whose catalog (with /OpenAction) and JavaScript action sit inside a Flate-compressed object stream,
     /// referenced from a cross-reference stream: the raw bytes show neither name.
     /// </summary>
-    public static byte[] WithJavaScriptInObjectStream()
+    /// <param name="decoy">An object written before the object stream (object 7), e.g. a string that fakes a stream start.</param>
+    public static byte[] WithJavaScriptInObjectStream(string? decoy = null)
     {
         string[] packed =
         [
@@ -67,6 +68,7 @@ internal static class PdfSamples
 
         var pdf = new PdfWriter("1.5");
         var offsets = new Dictionary<int, long>();
+        if (decoy is not null) offsets[7] = pdf.Object(7, decoy);
         offsets[1] = pdf.Stream(1, $"/Type /ObjStm /N {packed.Length} /First {first} /Filter /FlateDecode", Deflate(objectStream));
         offsets[5] = pdf.Object(5, "<< /Type /Page /Parent 3 0 R /MediaBox [0 0 612 792] >>");
 
@@ -88,7 +90,8 @@ internal static class PdfSamples
         Entry(2, 1, 2);
         Entry(1, offsets[5], 0);
         Entry(1, xrefOffset, 0);
-        pdf.Stream(6, "/Type /XRef /Size 7 /W [1 4 2] /Root 2 0 R", entries.ToArray());
+        if (decoy is not null) Entry(1, offsets[7], 0);
+        pdf.Stream(6, $"/Type /XRef /Size {(decoy is null ? 7 : 8)} /W [1 4 2] /Root 2 0 R", entries.ToArray());
         pdf.Raw($"startxref\n{xrefOffset}\n%%EOF\n");
         return pdf.ToArray();
     }

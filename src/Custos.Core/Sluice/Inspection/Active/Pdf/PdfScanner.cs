@@ -3,11 +3,11 @@ using Custos.Core.Sluice.Inspection.Archives;
 namespace Custos.Core.Sluice.Inspection.Active.Pdf;
 
 /// <summary>
-/// Finds active content in a PDF in one forward pass, never holding more than a window of the file: the keywords in the
-/// file's syntax, in every stream's raw bytes, and in every stream's decoded bytes (Flate, LZW, ASCIIHex, ASCII85,
-/// RunLength, with predictors), which is where object streams hide dictionaries from plain keyword scanners. Each
-/// decoded stream is bounded; a stream that does not decode is skipped (many real PDFs carry a broken one), its raw
-/// bytes having been scanned all the same.
+/// Finds active content in a PDF, never holding more than a window of the file: the keywords in the file's syntax and
+/// in every stream's raw bytes (one forward pass), and in every stream's decoded bytes (Flate, LZW, ASCIIHex, ASCII85,
+/// RunLength, with predictors; each stream read a second time from its own view of the file), which is where object
+/// streams hide dictionaries from plain keyword scanners. Each decoded stream is bounded; a stream that does not decode
+/// is skipped (many real PDFs carry a broken one), its raw bytes having been scanned all the same.
 /// </summary>
 internal static class PdfScanner
 {
@@ -15,17 +15,15 @@ internal static class PdfScanner
 
     public static Finding Scan(Stream content, InspectionLimits limits, CancellationToken ct)
     {
-        content.Position = 0;
         var findings = new PdfFindings();
         var source = new PdfSource(content);
         var tokenizer = new PdfStructureTokenizer(findings);
-        var streams = 0;
-        long decodedTotal = 0;
+        var budget = new DecodeBudget(limits);
         var decodedKeywords = false;
-        Finding? limit = null;
         var buffer = new byte[64 * 1024];
+        var innerStarts = new List<long>();
 
-        while (limit is null)
+        while (budget.Limit is null)
         {
             ct.ThrowIfCancellationRequested();
             var available = source.Available;
@@ -38,17 +36,20 @@ internal static class PdfScanner
             source.Advance(consumed);
             if (!streamStarts) continue;
 
-            if (++streams > MaxStreams)
-            {
-                limit = Finding.Block(InspectionCodes.ActivePdfStreamLimit, $"more than {MaxStreams} streams");
-                break;
-            }
-            var before = findings.Keywords.Count;
-            var data = new PdfStreamData(source, new PdfNameScanner(findings));
-            limit = DecodeStream(data, tokenizer.StreamDictionary, findings, limits, buffer, ref decodedTotal, ct);
-            if (limit is null) data.Drain(ct);
-            decodedKeywords |= findings.Keywords.Count > before;
+            var dictionary = tokenizer.StreamDictionary;
+            var dataStart = source.Offset;
+            innerStarts.Clear();
+            var dataEnd = PdfStreamSkipper.Skip(source, new PdfNameScanner(findings), innerStarts, ct);
             tokenizer.ResetAfterStream();
+
+            var before = findings.Keywords.Count;
+            Decode(content, dataStart, dataEnd, dictionary, findings, budget, buffer, ct);
+            foreach (var inner in innerStarts)
+            {
+                if (budget.Limit is not null) break;
+                Decode(content, inner, dataEnd, null, findings, budget, buffer, ct);
+            }
+            decodedKeywords |= findings.Keywords.Count > before;
         }
         tokenizer.Finish();
 
@@ -57,49 +58,68 @@ internal static class PdfScanner
             var where = decodedKeywords ? " (some inside streams)" : "";
             return Finding.Block(InspectionCodes.ActivePdf, $"PDF keywords {string.Join(", ", findings.Keywords.Select(k => "/" + k))}{where}");
         }
-        if (limit is not null) return limit;
+        if (budget.Limit is not null) return budget.Limit;
         if (findings.Encrypted)
             return Finding.Review(InspectionCodes.ActivePdfEncrypted, "the PDF is encrypted (/Encrypt): its streams cannot be inspected");
         return Finding.Pass(InspectionCodes.ActiveNone, "no active PDF keywords");
     }
 
-    /// <summary>Decodes one stream and scans the result; returns a limit finding when a bound is crossed.</summary>
-    private static Finding? DecodeStream(PdfStreamData data, PdfStreamDictionary dictionary, PdfFindings findings, InspectionLimits limits,
-        byte[] buffer, ref long decodedTotal, CancellationToken ct)
+    /// <summary>The bounds on decoding: streams tried, bytes per stream, bytes in all.</summary>
+    private sealed class DecodeBudget(InspectionLimits limits)
     {
-        Stream? decoded;
-        try { decoded = Decoder(data, dictionary); }
-        catch (Exception e) when (Faults.IsInputError(e)) { return null; }
-        if (decoded is null) return null;
+        private int streams;
+        private long total;
 
+        public InspectionLimits Limits => limits;
+        public Finding? Limit { get; private set; }
+
+        public bool StartStream()
+        {
+            if (++streams <= MaxStreams) return true;
+            Limit = Finding.Block(InspectionCodes.ActivePdfStreamLimit, $"more than {MaxStreams} streams");
+            return false;
+        }
+
+        public bool Add(int bytes, long streamTotal)
+        {
+            total += bytes;
+            if (streamTotal > limits.MaxPdfStreamBytes)
+                Limit = Finding.Block(InspectionCodes.ActivePdfStreamLimit, $"a stream decodes to more than {ArchiveBudget.Size(limits.MaxPdfStreamBytes)}");
+            else if (total > limits.MaxExpandedBytes)
+                Limit = Finding.Block(InspectionCodes.ActivePdfStreamLimit, $"streams decode to more than {ArchiveBudget.Size(limits.MaxExpandedBytes)} in all");
+            return Limit is null;
+        }
+    }
+
+    /// <summary>Decodes the stream data in [start, end) of the file, if it decodes, and scans what comes out.</summary>
+    private static void Decode(Stream content, long start, long end, PdfStreamDictionary? dictionary, PdfFindings findings,
+        DecodeBudget budget, byte[] buffer, CancellationToken ct)
+    {
+        if (end <= start || !budget.StartStream()) return;
         var scanner = new PdfNameScanner(findings);
-        long produced = 0;
         try
         {
+            var decoded = Decoder(new SubStream(content, start, end - start), dictionary);
+            if (decoded is null) return;
+            long produced = 0;
             int read;
             while ((read = decoded.Read(buffer, 0, buffer.Length)) > 0)
             {
                 ct.ThrowIfCancellationRequested();
                 produced += read;
-                decodedTotal += read;
                 scanner.Feed(buffer.AsSpan(0, read));
-                if (produced > limits.MaxPdfStreamBytes)
-                    return Finding.Block(InspectionCodes.ActivePdfStreamLimit,
-                        $"a stream decodes to more than {ArchiveBudget.Size(limits.MaxPdfStreamBytes)}");
-                if (decodedTotal > limits.MaxExpandedBytes)
-                    return Finding.Block(InspectionCodes.ActivePdfStreamLimit,
-                        $"streams decode to more than {ArchiveBudget.Size(limits.MaxExpandedBytes)} in all");
+                if (!budget.Add(read, produced)) return;
             }
         }
         catch (Exception e) when (Faults.IsInputError(e))
         {
-            // A stream that does not decode is skipped; what decoded before the error has been scanned.
+            // A stream that does not decode is skipped (many real PDFs carry a broken one); its raw bytes were scanned,
+            // and what decoded before the error has been scanned too.
         }
         finally
         {
             scanner.Finish();
         }
-        return null;
     }
 
     /// <summary>
@@ -107,10 +127,11 @@ internal static class PdfScanner
     /// own encodings, crypt). A stream without a (recognised) /Filter that starts like zlib data is inflated anyway, so
     /// that confusing the tokenizer about the dictionary does not hide an object stream.
     /// </summary>
-    private static Stream? Decoder(Stream raw, PdfStreamDictionary dictionary)
+    private static Stream? Decoder(Stream raw, PdfStreamDictionary? dictionary)
     {
         var current = raw;
         var decoding = false;
+        dictionary ??= new PdfStreamDictionary();
         foreach (var filter in dictionary.Filters)
         {
             var next = filter switch

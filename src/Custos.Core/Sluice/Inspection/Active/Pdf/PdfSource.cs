@@ -1,14 +1,21 @@
 namespace Custos.Core.Sluice.Inspection.Active.Pdf;
 
-/// <summary>A forward-only window of 64 KiB over the PDF file: what the structure tokenizer and stream readers consume.</summary>
+/// <summary>
+/// A forward-only window of 64 KiB over the PDF file, at a known offset. It seeks before every read, so that decoding
+/// a stream from its own view of the file in between does not disturb it.
+/// </summary>
 internal sealed class PdfSource(Stream stream)
 {
     private readonly byte[] buffer = new byte[64 * 1024];
     private int start, end;
+    private long next;
 
     public bool EndOfFile { get; private set; }
 
     public ReadOnlySpan<byte> Available => buffer.AsSpan(start, end - start);
+
+    /// <summary>The file offset of the first available byte.</summary>
+    public long Offset => next - (end - start);
 
     public void Advance(int count) => start += count;
 
@@ -21,71 +28,67 @@ internal sealed class PdfSource(Stream stream)
             Buffer.BlockCopy(buffer, start, buffer, 0, end - start);
             (end, start) = (end - start, 0);
         }
+        stream.Position = next;
         var read = stream.Read(buffer, end, buffer.Length - end);
         if (read <= 0) { EndOfFile = true; return false; }
         end += read;
+        next += read;
         return true;
     }
 }
 
 /// <summary>
-/// The raw bytes of one PDF stream: from after the "stream" line to the "endstream" keyword (found by search, since a
-/// /Length may lie or be an indirect object). Every byte read also goes to <paramref name="tee"/>, the raw name scan.
+/// Passes over the raw bytes of one PDF stream, from after its "stream" line to the "endstream" keyword (found by
+/// search: a /Length may lie or be an indirect object), scanning them for names. It also notes every further
+/// "stream" line inside: a string in a dictionary can fake a stream start and swallow the real one that follows,
+/// so each such place gets a decode attempt of its own.
 /// </summary>
-internal sealed class PdfStreamData(PdfSource source, PdfNameScanner tee) : Stream
+internal static class PdfStreamSkipper
 {
     private static ReadOnlySpan<byte> EndMarker => "endstream"u8;
-    private bool done;
+    private static ReadOnlySpan<byte> StartMarker => "stream"u8;
+    private const int MaxInnerStarts = 1000;
 
-    public override int Read(Span<byte> buffer)
+    /// <summary>Returns the file offset where the stream's data ends.</summary>
+    public static long Skip(PdfSource source, PdfNameScanner raw, List<long> innerStarts, CancellationToken ct)
     {
-        while (!done && !buffer.IsEmpty)
+        while (true)
         {
+            ct.ThrowIfCancellationRequested();
             var available = source.Available;
-            var marker = available.IndexOf(EndMarker);
-            int take;
-            if (marker == 0)
+            var end = available.IndexOf(EndMarker);
+            // Keep a tail back when no end is in sight, so that markers across windows are found in the next one.
+            var limit = end >= 0 ? end : source.EndOfFile ? available.Length : Math.Max(0, available.Length - 16);
+            var region = available[..limit];
+            FindInnerStarts(region, available, source.Offset, innerStarts);
+            raw.Feed(region);
+            if (end >= 0)
             {
-                source.Advance(EndMarker.Length);
-                done = true;
-                break;
+                var endOffset = source.Offset + end;
+                source.Advance(end + EndMarker.Length);
+                raw.Finish();
+                return endOffset;
             }
-            if (marker > 0) take = Math.Min(marker, buffer.Length);
-            else if (source.EndOfFile)
+            source.Advance(limit);
+            if (!source.Fill() && source.Available.IsEmpty)
             {
-                if (available.IsEmpty) { done = true; break; }
-                take = Math.Min(available.Length, buffer.Length);
+                raw.Finish();
+                return source.Offset;
             }
-            else
-            {
-                // Keep a possible beginning of the marker for the next read.
-                take = Math.Min(available.Length - (EndMarker.Length - 1), buffer.Length);
-                if (take <= 0) { source.Fill(); continue; }
-            }
-            available[..take].CopyTo(buffer);
-            tee.Feed(available[..take]);
-            source.Advance(take);
-            return take;
         }
-        return 0;
     }
 
-    /// <summary>Reads (and so scans) whatever the decoder left, up to the end marker.</summary>
-    public void Drain(CancellationToken ct)
+    private static void FindInnerStarts(ReadOnlySpan<byte> region, ReadOnlySpan<byte> available, long offset, List<long> starts)
     {
-        Span<byte> sink = stackalloc byte[8192];
-        while (Read(sink) > 0) ct.ThrowIfCancellationRequested();
-        tee.Finish();
+        var from = 0;
+        int hit;
+        while (starts.Count < MaxInnerStarts && (hit = region[from..].IndexOf(StartMarker)) >= 0)
+        {
+            var after = from + hit + StartMarker.Length;
+            from = after;
+            if (after >= available.Length || available[after] is not ((byte)'\r' or (byte)'\n')) continue;
+            var crlf = available[after] == '\r' && after + 1 < available.Length && available[after + 1] == '\n';
+            starts.Add(offset + after + (crlf ? 2 : 1));
+        }
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
