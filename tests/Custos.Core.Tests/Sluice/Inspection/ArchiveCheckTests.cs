@@ -205,6 +205,29 @@ public sealed class ArchiveCheckTests
         AssertCheck(report.ArchiveCheck(), CheckOutcome.Block, "archive.path", "docs/link");
     }
 
+    [Theory]
+    [InlineData(SharpCompress.Common.CompressionType.BZip2)]
+    [InlineData(SharpCompress.Common.CompressionType.LZMA)]
+    [InlineData(SharpCompress.Common.CompressionType.Deflate)]
+    public void Inspect_ZipWithOtherCompressionMethod_IsDecoded(SharpCompress.Common.CompressionType method)
+    {
+        var zip = ArchiveSamples.ZipWith(method, ("readme.txt", Hello), ("tools/run.exe", Executables.Pe()));
+
+        var report = InspectorHarness.Inspect(zip, "tools.zip");
+
+        AssertCheck(report.ArchiveCheck(), CheckOutcome.Block, "type.executable", "tools/run.exe");
+    }
+
+    [Fact]
+    public void Inspect_ZipWithUndecodableMethod_GoesToReview()
+    {
+        var zip = ArchiveSamples.ZipWith(SharpCompress.Common.CompressionType.PPMd, ("notes.txt", Hello));
+
+        var report = InspectorHarness.Inspect(zip, "notes.zip");
+
+        AssertCheck(report.ArchiveCheck(), CheckOutcome.Review, "archive.unsupported", "notes.txt");
+    }
+
     [Fact]
     public void Inspect_ZipSymlinkOutOfTheFolder_BlocksAsPath()
     {

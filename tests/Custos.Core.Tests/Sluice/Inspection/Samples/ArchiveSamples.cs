@@ -3,6 +3,7 @@ using System.Formats.Tar;
 using System.IO.Compression;
 using SharpCompress.Common;
 using SharpCompress.Writers.SevenZip;
+using SharpCompress.Writers.Zip;
 
 namespace Custos.Core.Tests.Sluice.Inspection.Samples;
 
@@ -103,6 +104,17 @@ internal static class ArchiveSamples
     {
         var output = new MemoryStream();
         using (var gzip = new GZipStream(output, CompressionLevel.Optimal, leaveOpen: true)) gzip.Write(data);
+        return output.ToArray();
+    }
+
+    /// <summary>A ZIP written by SharpCompress with another compression method (BZip2, LZMA, PPMd ...).</summary>
+    public static byte[] ZipWith(CompressionType method, params (string Name, byte[] Data)[] entries)
+    {
+        var output = new MemoryStream();
+        using (var writer = new ZipWriter(output, new ZipWriterOptions(method) { LeaveStreamOpen = true }))
+        {
+            foreach (var (name, data) in entries) writer.Write(name, new MemoryStream(data), DateTime.UnixEpoch);
+        }
         return output.ToArray();
     }
 
