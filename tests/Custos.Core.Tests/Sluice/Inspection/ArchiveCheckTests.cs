@@ -261,6 +261,18 @@ public sealed class ArchiveCheckTests
     }
 
     [Fact]
+    public void Inspect_WorkDirectoryMissing_ThrowsAsServerFault()
+    {
+        var big = new byte[17 << 20];
+        new Random(5).NextBytes(big);
+        using var zip = new MemoryStream(ArchiveSamples.Zip(CompressionLevel.NoCompression, ("big.bin", big)));
+        var missing = Path.Combine(Path.GetTempPath(), $"custos-missing-{Guid.NewGuid():N}");
+
+        Assert.Throws<InspectionWorkDirectoryException>(
+            () => new FileInspector(new InspectionLimits()).Inspect(zip, "big.zip", FileKinds.DefaultAllowed.ToList(), missing));
+    }
+
+    [Fact]
     public void Inspect_MacOsZipWithAppleDoubleFiles_Passes()
     {
         byte[] appleDouble = [0x00, 0x05, 0x16, 0x07, 0x00, 0x02, 0x00, 0x00, .. new byte[16], 0x00, 0x00];
