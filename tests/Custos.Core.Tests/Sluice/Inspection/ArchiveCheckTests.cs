@@ -219,6 +219,18 @@ public sealed class ArchiveCheckTests
     }
 
     [Fact]
+    public void Inspect_Zip64Archive_IsRead()
+    {
+        var zip = ArchiveSamples.Zip64(("readme.txt", Hello), ("tools/run.exe", Executables.Pe()));
+        using (var check = new ZipArchive(new MemoryStream(zip), ZipArchiveMode.Read))
+            Assert.Equal(Hello, new BinaryReader(check.GetEntry("readme.txt")!.Open()).ReadBytes(100));
+
+        var report = InspectorHarness.Inspect(zip, "tools.zip");
+
+        AssertCheck(report.ArchiveCheck(), CheckOutcome.Block, "type.executable", "tools/run.exe");
+    }
+
+    [Fact]
     public void Inspect_ZipWithUndecodableMethod_GoesToReview()
     {
         var zip = ArchiveSamples.ZipWith(SharpCompress.Common.CompressionType.PPMd, ("notes.txt", Hello));
