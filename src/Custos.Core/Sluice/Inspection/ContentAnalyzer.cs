@@ -53,7 +53,7 @@ internal sealed class ContentAnalyzer(InspectionLimits limits, IReadOnlySet<stri
         {
             archive = Qualify(NotAContainer(content, detected), path);
             incomplete.Add(archive);
-            active.Add(Qualify(ActiveContentScanner.Scan(content, detected, name, role, limits, ct), path));
+            active.Add(Qualify(ActiveContentScanner.Scan(content, detected, name, role, Budget, ct), path));
         }
 
         return new FileAnalysis(detected.Kind, Qualify(type, path), archive,

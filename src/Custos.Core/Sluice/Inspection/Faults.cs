@@ -6,12 +6,6 @@ internal sealed class InspectionLimitException(Finding finding) : Exception(find
     public Finding Finding { get; } = finding;
 }
 
-/// <summary>
-/// The private work directory could not be written (disk full, removed): a fault of the server, not of the file, so
-/// it is not reported as a malformed file but thrown to the pipeline, which retries later.
-/// </summary>
-public sealed class InspectionWorkDirectoryException(string message, Exception inner) : IOException(message, inner);
-
 internal static class Faults
 {
     /// <summary>

@@ -219,6 +219,18 @@ public sealed class ArchiveCheckTests
     }
 
     [Fact]
+    public void Inspect_Zip64Archive_IsRead()
+    {
+        var zip = ArchiveSamples.Zip64(("readme.txt", Hello), ("tools/run.exe", Executables.Pe()));
+        using (var check = new ZipArchive(new MemoryStream(zip), ZipArchiveMode.Read))
+            Assert.Equal(Hello, new BinaryReader(check.GetEntry("readme.txt")!.Open()).ReadBytes(100));
+
+        var report = InspectorHarness.Inspect(zip, "tools.zip");
+
+        AssertCheck(report.ArchiveCheck(), CheckOutcome.Block, "type.executable", "tools/run.exe");
+    }
+
+    [Fact]
     public void Inspect_ZipWithUndecodableMethod_GoesToReview()
     {
         var zip = ArchiveSamples.ZipWith(SharpCompress.Common.CompressionType.PPMd, ("notes.txt", Hello));
@@ -258,6 +270,18 @@ public sealed class ArchiveCheckTests
         var report = InspectorHarness.Inspect(zip, "big.zip");
 
         AssertCheck(report.ArchiveCheck(), CheckOutcome.Block, "type.executable", "inner.zip/x.exe");
+    }
+
+    [Fact]
+    public void Inspect_WorkDirectoryMissing_ThrowsAsServerFault()
+    {
+        var big = new byte[17 << 20];
+        new Random(5).NextBytes(big);
+        using var zip = new MemoryStream(ArchiveSamples.Zip(CompressionLevel.NoCompression, ("big.bin", big)));
+        var missing = Path.Combine(Path.GetTempPath(), $"custos-missing-{Guid.NewGuid():N}");
+
+        Assert.Throws<InspectionWorkDirectoryException>(
+            () => new FileInspector(new InspectionLimits()).Inspect(zip, "big.zip", FileKinds.DefaultAllowed.ToList(), missing));
     }
 
     [Fact]

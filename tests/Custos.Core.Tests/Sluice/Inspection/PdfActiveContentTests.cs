@@ -101,6 +101,21 @@ public sealed class PdfActiveContentTests
     }
 
     [Fact]
+    public void Inspect_ManyPdfsInZip_ShareOneDecodingBudget()
+    {
+        var pdf = PdfSamples.WithStream("/Filter /FlateDecode", PdfSamples.Deflate(new byte[1 << 20]));
+        var zip = ArchiveSamples.Zip(System.IO.Compression.CompressionLevel.NoCompression,
+            [.. Enumerable.Range(0, 5).Select(i => ($"p{i}.pdf", pdf))]);
+        var limits = new InspectionLimits { MaxExpandedBytes = 3 << 20 };
+
+        var single = InspectorHarness.Inspect(pdf, "one.pdf", limits);
+        var many = InspectorHarness.Inspect(zip, "pdfs.zip", limits);
+
+        AssertCheck(single.ActiveCheck(), CheckOutcome.Pass, "active.none");
+        AssertCheck(many.ActiveCheck(), CheckOutcome.Block, "active.pdf-stream-limit", ".pdf");
+    }
+
+    [Fact]
     public void Inspect_ObjectStreamBehindFilterChain_Blocks()
     {
         var hidden = PdfSamples.Deflate("<< /S /Launch /F (cmd.exe) >>"u8.ToArray());

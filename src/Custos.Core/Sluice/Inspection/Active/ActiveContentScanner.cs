@@ -1,4 +1,5 @@
 using Custos.Core.Sluice.Inspection.Active.Pdf;
+using Custos.Core.Sluice.Inspection.Archives;
 using Custos.Core.Sluice.Inspection.Detection;
 using Custos.Core.Sluice.Inspection.Ole;
 
@@ -12,14 +13,14 @@ internal static class ActiveContentScanner
         "html", "htm", "xhtml", "xht", "shtml", "svg", "mht", "mhtml",
     };
 
-    public static Finding Scan(Stream content, DetectedContent detected, string name, EntryRole role, InspectionLimits limits,
+    public static Finding Scan(Stream content, DetectedContent detected, string name, EntryRole role, ArchiveBudget budget,
         CancellationToken ct)
     {
         try
         {
             return detected.Format switch
             {
-                ContentFormat.Pdf => PdfScanner.Scan(content, limits, ct),
+                ContentFormat.Pdf => PdfScanner.Scan(content, budget, ct),
                 ContentFormat.CompoundFile => CompoundFileRules.Scan(CompoundFile.Open(content), ct),
                 ContentFormat.Rtf => RtfScanner.Scan(content, ct),
                 ContentFormat.Text when role != EntryRole.DocumentPart && IsMarkup(detected.Kind, name) => MarkupScanner.Scan(content, ct),

@@ -26,6 +26,12 @@ internal sealed class ArchiveBudget(InspectionLimits limits)
 
     public int DeepestLevel { get; private set; } = 1;
 
+    /// <summary>
+    /// Bytes decoded from PDF streams, in all PDFs of the file together: a ZIP of many PDFs must not multiply the
+    /// decoding work that one PDF is allowed.
+    /// </summary>
+    public long PdfDecodedBytes { get; set; }
+
     public void EnterLevel(int depth) => DeepestLevel = Math.Max(DeepestLevel, depth);
 
     /// <summary>Refuses an archive whose directory alone already declares more entries than are left.</summary>

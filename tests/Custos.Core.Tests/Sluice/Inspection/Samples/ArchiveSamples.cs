@@ -56,6 +56,101 @@ internal static class ArchiveSamples
         });
     }
 
+    /// <summary>
+    /// A ZIP64 archive of stored entries, written by hand: every size and offset in the ZIP64 extra fields, the end
+    /// record saturated and pointing (through the locator) to the ZIP64 end record, as writers do for huge archives.
+    /// </summary>
+    public static byte[] Zip64(params (string Name, byte[] Data)[] entries)
+    {
+        var output = new MemoryStream();
+        var writer = new BinaryWriter(output);
+        var central = new MemoryStream();
+        var centralWriter = new BinaryWriter(central);
+        foreach (var (name, data) in entries)
+        {
+            var offset = output.Position;
+            var nameBytes = System.Text.Encoding.UTF8.GetBytes(name);
+            var crc = Crc32(data);
+            writer.Write(0x04034b50u);
+            writer.Write((ushort)45);
+            writer.Write((ushort)0x0800);
+            writer.Write((ushort)0);
+            writer.Write(0u);
+            writer.Write(crc);
+            writer.Write(0xFFFFFFFFu);
+            writer.Write(0xFFFFFFFFu);
+            writer.Write((ushort)nameBytes.Length);
+            writer.Write((ushort)20);
+            writer.Write(nameBytes);
+            writer.Write((ushort)1);
+            writer.Write((ushort)16);
+            writer.Write((long)data.Length);
+            writer.Write((long)data.Length);
+            writer.Write(data);
+
+            centralWriter.Write(0x02014b50u);
+            centralWriter.Write((ushort)(3 << 8 | 45));
+            centralWriter.Write((ushort)45);
+            centralWriter.Write((ushort)0x0800);
+            centralWriter.Write((ushort)0);
+            centralWriter.Write(0u);
+            centralWriter.Write(crc);
+            centralWriter.Write(0xFFFFFFFFu);
+            centralWriter.Write(0xFFFFFFFFu);
+            centralWriter.Write((ushort)nameBytes.Length);
+            centralWriter.Write((ushort)28);
+            centralWriter.Write((ushort)0);
+            centralWriter.Write((ushort)0);
+            centralWriter.Write((ushort)0);
+            centralWriter.Write(0u);
+            centralWriter.Write(0xFFFFFFFFu);
+            centralWriter.Write(nameBytes);
+            centralWriter.Write((ushort)1);
+            centralWriter.Write((ushort)24);
+            centralWriter.Write((long)data.Length);
+            centralWriter.Write((long)data.Length);
+            centralWriter.Write(offset);
+        }
+        var directoryOffset = output.Position;
+        writer.Write(central.ToArray());
+        var end64Offset = output.Position;
+        writer.Write(0x06064b50u);
+        writer.Write(44L);
+        writer.Write((ushort)45);
+        writer.Write((ushort)45);
+        writer.Write(0u);
+        writer.Write(0u);
+        writer.Write((long)entries.Length);
+        writer.Write((long)entries.Length);
+        writer.Write(central.Length);
+        writer.Write(directoryOffset);
+        writer.Write(0x07064b50u);
+        writer.Write(0u);
+        writer.Write(end64Offset);
+        writer.Write(1u);
+        writer.Write(0x06054b50u);
+        writer.Write((ushort)0);
+        writer.Write((ushort)0);
+        writer.Write((ushort)0xFFFF);
+        writer.Write((ushort)0xFFFF);
+        writer.Write(0xFFFFFFFFu);
+        writer.Write(0xFFFFFFFFu);
+        writer.Write((ushort)0);
+        writer.Flush();
+        return output.ToArray();
+    }
+
+    private static uint Crc32(byte[] data)
+    {
+        var crc = 0xFFFFFFFFu;
+        foreach (var b in data)
+        {
+            crc ^= b;
+            for (var bit = 0; bit < 8; bit++) crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
+        }
+        return ~crc;
+    }
+
     /// <summary>Sets the "encrypted" flag (bit 0) in every local and central header, as ZipCrypto archives have it.</summary>
     public static byte[] MarkEncrypted(byte[] zip) => PatchHeaders(zip, (header, isCentral) =>
     {

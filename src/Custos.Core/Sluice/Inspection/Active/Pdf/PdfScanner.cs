@@ -13,12 +13,13 @@ internal static class PdfScanner
 {
     public const int MaxStreams = 1_000_000;
 
-    public static Finding Scan(Stream content, InspectionLimits limits, CancellationToken ct)
+    /// <param name="shared">The inspection's budget, whose PDF decoding total this scan adds to.</param>
+    public static Finding Scan(Stream content, ArchiveBudget shared, CancellationToken ct)
     {
         var findings = new PdfFindings();
         var source = new PdfSource(content);
         var tokenizer = new PdfStructureTokenizer(findings);
-        var budget = new DecodeBudget(limits);
+        var budget = new DecodeBudget(shared);
         var decodedKeywords = false;
         var buffer = new byte[64 * 1024];
         var innerStarts = new List<long>();
@@ -65,12 +66,10 @@ internal static class PdfScanner
     }
 
     /// <summary>The bounds on decoding: streams tried, bytes per stream, bytes in all.</summary>
-    private sealed class DecodeBudget(InspectionLimits limits)
+    private sealed class DecodeBudget(ArchiveBudget shared)
     {
         private int streams;
-        private long total;
 
-        public InspectionLimits Limits => limits;
         public Finding? Limit { get; private set; }
 
         public bool StartStream()
@@ -82,10 +81,11 @@ internal static class PdfScanner
 
         public bool Add(int bytes, long streamTotal)
         {
-            total += bytes;
+            var limits = shared.Limits;
+            shared.PdfDecodedBytes += bytes;
             if (streamTotal > limits.MaxPdfStreamBytes)
                 Limit = Finding.Block(InspectionCodes.ActivePdfStreamLimit, $"a stream decodes to more than {ArchiveBudget.Size(limits.MaxPdfStreamBytes)}");
-            else if (total > limits.MaxExpandedBytes)
+            else if (shared.PdfDecodedBytes > limits.MaxExpandedBytes)
                 Limit = Finding.Block(InspectionCodes.ActivePdfStreamLimit, $"streams decode to more than {ArchiveBudget.Size(limits.MaxExpandedBytes)} in all");
             return Limit is null;
         }
