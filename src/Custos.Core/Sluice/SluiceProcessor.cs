@@ -241,8 +241,20 @@ public sealed class SluiceProcessor(
         _ => new(SluiceChecks.Disarm, CheckOutcome.Block, "disarm.failed", d.Detail),
     };
 
-    private static string ReasonOf(IEnumerable<CheckResult> checks) =>
-        checks.FirstOrDefault(c => c.Outcome == CheckOutcome.Block)?.Code ?? checks.FirstOrDefault(c => c.Outcome == CheckOutcome.Review)?.Code ?? "sluice.clean";
+    /// <summary>
+    /// The reason a user is shown: of the checks that blocked (else flagged), the most specific: a virus before active
+    /// content before archives before the type ("contains macros" says more than "macro-enabled type not allowed").
+    /// </summary>
+    private static string ReasonOf(IEnumerable<CheckResult> checks)
+    {
+        string[] precedence = [SluiceChecks.Antivirus, SluiceChecks.ActiveContent, SluiceChecks.Archive, SluiceChecks.Type, SluiceChecks.Disarm];
+        foreach (var outcome in new[] { CheckOutcome.Block, CheckOutcome.Review })
+        {
+            var hit = checks.Where(c => c.Outcome == outcome).OrderBy(c => Array.IndexOf(precedence, c.Check) is var i && i < 0 ? precedence.Length : i).FirstOrDefault();
+            if (hit is not null) return hit.Code;
+        }
+        return "sluice.clean";
+    }
 
     private async Task<Outcome> BlockAsync(QuarantineItem item, IReadOnlyList<CheckResult> checks, string? engine, CancellationToken ct, string? kind = null)
     {

@@ -47,14 +47,14 @@ public sealed class SluiceUploadTests
         Assert.Equal("Released", record.GetProperty("state").GetString());
         Assert.Equal(DocumentTestSetup.Sha256Hex(original), record.GetProperty("sha256").GetString());
         var checks = record.GetProperty("checks").EnumerateArray().Select(c => (c.GetProperty("check").GetString(), c.GetProperty("outcome").GetString())).ToList();
-        Assert.Equal([("type", "pass"), ("archive", "pass"), ("antivirus", "pass"), ("active-content", "pass"), ("disarm", "pass")], checks);
+        Assert.Equal([("type", "Pass"), ("archive", "Pass"), ("antivirus", "Pass"), ("active-content", "Pass"), ("disarm", "Pass")], checks);
         Assert.StartsWith("ClamAV", record.GetProperty("engine").GetString());
         var releasedFile = Assert.Single(record.GetProperty("released").EnumerateArray());
         Assert.Equal("disarmed", releasedFile.GetProperty("as").GetString());
         Assert.Equal(DocumentTestSetup.Sha256Hex(flat), releasedFile.GetProperty("sha256").GetString());
         Assert.Equal("sluice", record.GetProperty("decidedBy").GetString());
 
-        Assert.Equal(1, await d.AuditCountAsync("sluice.quarantine", AuditOutcome.Success, "dave", quarantineId));
+        Assert.Equal(1, await d.AuditCountAsync("sluice.quarantine", AuditOutcome.Success, "user:dave", quarantineId));
         Assert.Equal(1, await d.AuditCountAsync("sluice.release", AuditOutcome.Success, target: quarantineId));
         await d.Server.RunAsync("audit", "verify");
     }
@@ -140,7 +140,7 @@ public sealed class SluiceUploadTests
         var listed = Assert.Single((await dave.GetAsync($"?folder={folder}")).AssertOk().Json.EnumerateArray());
         Assert.Equal("Gehalt.zip", listed.GetProperty("name").GetString());
         Assert.Equal(2, await d.AuditCountAsync("sluice.approve", AuditOutcome.Success, target: id));
-        Assert.Equal(1, await d.AuditCountAsync("sluice.approve", AuditOutcome.Denied, "dave", id));
+        Assert.Equal(1, await d.AuditCountAsync("sluice.approve", AuditOutcome.Denied, "user:dave", id));
     }
 
     [Theory]

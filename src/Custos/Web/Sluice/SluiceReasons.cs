@@ -6,7 +6,7 @@ public static class SluiceReasons
     public static readonly IReadOnlyList<string> Codes =
     [
         "type.executable", "type.script", "type.mismatch", "type.not-allowed", "type.malformed",
-        "archive.depth", "archive.entries", "archive.size", "archive.ratio", "archive.encrypted", "archive.malformed", "archive.path",
+        "archive.depth", "archive.entries", "archive.size", "archive.ratio", "archive.encrypted", "archive.malformed", "archive.path", "archive.unsupported",
         "active.autorun", "active.macro", "active.activex", "active.external-link", "active.embedded-object", "active.pdf",
         "active.pdf-stream-limit", "active.pdf-encrypted", "active.script", "active.rtf-object", "active.malformed",
         "antivirus.found", "antivirus.limit", "disarm.failed",
