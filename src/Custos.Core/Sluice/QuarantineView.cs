@@ -25,13 +25,20 @@ public sealed record QuarantineView(
     DateTimeOffset? DecidedAt,
     string? DecisionNote)
 {
-    /// <summary>A check flagged the file (it is in review because of a finding, not only because it could not be read).</summary>
+    /// <summary>Reviewers may release it: it is in review, or a check blocked it for something other than a virus (then it takes two).</summary>
+    public bool CanBeReleased { get; init; }
+
+    /// <summary>A check flagged (blocked) the file: releasing it takes two different reviewers.</summary>
     public bool NeedsTwoReviewers { get; init; }
+
+    internal static bool Releasable(QuarantineItem q) => q.BlobAddress is not null && (q.State == QuarantineState.Review ||
+        q.State == QuarantineState.Blocked && q.DecidedBy == "sluice" && q.Reason is not ("antivirus.found" or "sluice.integrity" or "sluice.purged"));
 
     internal static QuarantineView Of(QuarantineItem q) => new(q.Id, q.TenantId, q.FileName, q.State.ToString(), q.Waiting, q.Reason, q.Size,
         Convert.ToHexStringLower(q.Sha256), q.UploadedByName, q.UploadedAt, q.Target.ToString(), q.TargetId, q.DetectedKind, q.Engine,
         SluiceRecord.Checks(q.Checks), SluiceRecord.Released(q.Released), q.FirstApproverName, q.DecidedBy, q.DecidedAt, q.DecisionNote)
     {
-        NeedsTwoReviewers = true,
+        CanBeReleased = Releasable(q),
+        NeedsTwoReviewers = q.State == QuarantineState.Blocked,
     };
 }

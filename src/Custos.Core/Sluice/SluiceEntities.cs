@@ -57,6 +57,8 @@ public sealed class QuarantineItem
 
     public UserId UploadedBy { get; set; }
     public required string UploadedByName { get; set; }
+    /// <summary>The uploader as the audit log names them (e.g. "user:dave"): the release's document events carry it.</summary>
+    public required string UploaderActor { get; set; }
     /// <summary>"web", "api", "cli", "kiosk".</summary>
     public required string Source { get; set; }
     public DateTimeOffset UploadedAt { get; set; }
@@ -84,6 +86,9 @@ public sealed class QuarantineItem
     public string? DecidedBy { get; set; }
     public DateTimeOffset? DecidedAt { get; set; }
     public string? DecisionNote { get; set; }
+
+    /// <summary>The document the file went into (a new one, or the one a check-in added a version to): its readers see the record.</summary>
+    public Guid? DocumentId { get; set; }
 
     /// <summary>What was released (JSON array of released files: document, version, name, SHA-256, "disarmed"/"original").</summary>
     public string? Released { get; set; }
@@ -114,6 +119,7 @@ internal sealed class QuarantineItemConfiguration : IEntityTypeConfiguration<Qua
         b.Property(q => q.Comment).HasMaxLength(1000);
         b.Property(q => q.BlobAddress).HasMaxLength(64);
         b.Property(q => q.UploadedByName).HasMaxLength(200);
+        b.Property(q => q.UploaderActor).HasMaxLength(200);
         b.Property(q => q.Source).HasMaxLength(20);
         b.Property(q => q.Waiting).HasMaxLength(100);
         b.Property(q => q.DetectedKind).HasMaxLength(40);
@@ -130,6 +136,7 @@ internal sealed class QuarantineItemConfiguration : IEntityTypeConfiguration<Qua
         b.HasIndex(q => new { q.UploadedBy, q.UploadedAt });
         b.HasIndex(q => q.BlobAddress);
         b.HasIndex(q => q.PurgeAfter);
+        b.HasIndex(q => q.DocumentId);
     }
 }
 

@@ -53,7 +53,7 @@ public sealed class SluiceIntake(
         {
             Id = id, TenantId = tenant, Target = target, TargetId = targetId, FileName = fileName, DeclaredMediaType = Trim(mediaType, 200),
             Comment = string.IsNullOrWhiteSpace(comment) ? null : comment.Trim(), Size = stored.Size, Sha256 = stored.Sha256, BlobAddress = stored.Address,
-            WrappedKey = stored.WrappedKey, UploadedBy = caller.User, UploadedByName = caller.UserName, Source = caller.Client,
+            WrappedKey = stored.WrappedKey, UploadedBy = caller.User, UploadedByName = caller.UserName, UploaderActor = caller.Actor.Name, Source = caller.Client,
             UploadedAt = time.StoredNow(), State = QuarantineState.Pending,
         };
         // The background worker leaves the file to this request's own run unless that does not finish.

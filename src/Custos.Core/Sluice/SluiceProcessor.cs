@@ -43,7 +43,7 @@ public sealed class SluiceProcessor(
             if (!await ClaimAsync(id, ct)) return null;
             try
             {
-                return await RunAsync(id, approvedBy: null, ct);
+                return await RunAsync(id, approvedBy: null, ct, overrule: false);
             }
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
             {
@@ -59,13 +59,16 @@ public sealed class SluiceProcessor(
         }
     }
 
-    /// <summary>Releases a reviewed file (the reviewers agreed): the checks run again, the verdict is theirs.</summary>
-    internal async Task<Outcome> ReleaseReviewedAsync(Guid id, string decidedBy, CancellationToken ct)
+    /// <summary>
+    /// Releases a reviewed file: the checks run again; a file in review is released unless they now block it, a blocked
+    /// file the reviewers overruled is released unless the virus scanner now finds something.
+    /// </summary>
+    internal async Task<Outcome> ReleaseReviewedAsync(Guid id, string decidedBy, string reviewerActor, bool overrule, CancellationToken ct)
     {
         await gate.WaitAsync(ct);
         try
         {
-            return await RunAsync(id, decidedBy, ct);
+            return await RunAsync(id, decidedBy, ct, overrule, reviewerActor);
         }
         finally
         {
@@ -139,7 +142,7 @@ public sealed class SluiceProcessor(
         return claimed == 1;
     }
 
-    private async Task<Outcome> RunAsync(Guid id, string? approvedBy, CancellationToken ct)
+    private async Task<Outcome> RunAsync(Guid id, string? approvedBy, CancellationToken ct, bool overrule, string? reviewerActor = null)
     {
         QuarantineItem item;
         SluicePolicy? policy;
@@ -175,7 +178,8 @@ public sealed class SluiceProcessor(
             }
             var checks = new List<CheckResult>(5) { report.Checks[0], report.Checks[1], AntivirusCheck(scan), report.Checks[2] };
             var verdict = SluiceChecks.Worst(checks);
-            if (verdict == CheckOutcome.Block) return await BlockAsync(item, checks, scan.Engine, ct, report.Kind.Id);
+            var virus = scan.Outcome == ScanOutcome.Infected;
+            if (verdict == CheckOutcome.Block && !(overrule && !virus)) return await BlockAsync(item, checks, scan.Engine, ct, report.Kind.Id);
 
             var release = policy?.Release ?? options.DefaultRelease;
             // A new version keeps its document's format: a check-in releases the checked original.
@@ -187,10 +191,11 @@ public sealed class SluiceProcessor(
                 Directory.CreateDirectory(disarmDir);
                 disarmed = await disarmer.DisarmAsync(original, item.FileName, report.Kind.Id, disarmDir, ct);
                 checks.Add(DisarmCheck(disarmed));
-                if (disarmed.Status == DisarmStatus.Failed) return await BlockAsync(item, checks, scan.Engine, ct, report.Kind.Id);
+                // Overruled by two reviewers, a file that cannot be disarmed goes out as the original they looked at.
+                if (disarmed.Status == DisarmStatus.Failed && !overrule) return await BlockAsync(item, checks, scan.Engine, ct, report.Kind.Id);
             }
 
-            if (verdict == CheckOutcome.Review && approvedBy is null) return await ReviewAsync(item, checks, scan.Engine, report.Kind.Id, ct);
+            if (verdict != CheckOutcome.Pass && approvedBy is null) return await ReviewAsync(item, checks, scan.Engine, report.Kind.Id, ct);
 
             var files = new List<(string Path, string Name, string? MediaType, string As)>(2);
             var hasCopy = disarmed is { Status: DisarmStatus.Disarmed };
@@ -203,7 +208,7 @@ public sealed class SluiceProcessor(
                     name = $"{Path.GetFileNameWithoutExtension(name)} (disarmed){Path.GetExtension(name)}";
                 files.Add((disarmed.OutputPath!, name, disarmed.MediaType, "disarmed"));
             }
-            return await ReleaseAsync(item, checks, scan.Engine, report.Kind.Id, files, approvedBy, ct);
+            return await ReleaseAsync(item, checks, scan.Engine, report.Kind.Id, files, approvedBy, reviewerActor, ct);
         }
         finally
         {
@@ -297,9 +302,10 @@ public sealed class SluiceProcessor(
     }
 
     private async Task<Outcome> ReleaseAsync(QuarantineItem item, IReadOnlyList<CheckResult> checks, string? engine, string kind,
-        IReadOnlyList<(string Path, string Name, string? MediaType, string As)> files, string? approvedBy, CancellationToken ct)
+        IReadOnlyList<(string Path, string Name, string? MediaType, string As)> files, string? approvedBy, string? reviewerActor, CancellationToken ct)
     {
-        var uploader = new DocumentCaller(item.UploadedBy, item.UploadedByName, new Actor(item.UploadedByName, null), "sluice");
+        // The documents are the uploader's, added with the rights they hold now, and recorded as their upload by its client.
+        var uploader = new DocumentCaller(item.UploadedBy, item.UploadedByName, new Actor(item.UploaderActor, null), item.Source);
         var already = SluiceRecord.Released(item.Released).ToList();
         var views = new List<DocumentView>(files.Count);
         for (var i = 0; i < files.Count; i++)
@@ -315,6 +321,7 @@ public sealed class SluiceProcessor(
                 released.Add(new ReleasedFile(document.Id, version.Number, document.Name, Convert.ToHexStringLower(version.Sha256), role));
                 var now = time.StoredNow();
                 row.Released = SluiceRecord.Write(released);
+                row.DocumentId ??= document.Id;
                 row.Checks = SluiceRecord.Write(checks);
                 row.Reason = ReasonOf(checks);
                 row.Engine = engine;
@@ -331,7 +338,7 @@ public sealed class SluiceProcessor(
                 }
                 row.RowVersion++;
                 await db.SaveChangesAsync();
-                return Event("sluice.release", row, approvedBy ?? "sluice", AuditOutcome.Success, ("document", document.Id.ToString()),
+                return Event("sluice.release", row, reviewerActor ?? "sluice", AuditOutcome.Success, ("document", document.Id.ToString()),
                     ("version", version.Number.ToString()), ("as", role), ("original_sha256", Convert.ToHexStringLower(row.Sha256)),
                     ("released_sha256", Convert.ToHexStringLower(version.Sha256)), ("checks", SluiceRecord.Summary(checks)), ("engine", engine),
                     ("decided_by", row.DecidedBy ?? approvedBy ?? "sluice"));
@@ -339,14 +346,20 @@ public sealed class SluiceProcessor(
             Result<DocumentView> result;
             await using (var stream = File.OpenRead(path))
             {
-                result = item.Target == SluiceTarget.NewDocument
-                    ? await CreateUniqueAsync(item, name, mediaType, stream, uploader, hook, ct)
-                    : await uploads.CheckInAsync(item.TenantId, item.TargetId, mediaType, item.Comment, stream, uploader, hook, ct);
+                // The sluice's own verdict keeps the uploaded name (a name taken meanwhile refuses, as any upload would);
+                // reviewers releasing later get "name (2).ext" rather than losing the file.
+                result = item.Target != SluiceTarget.NewDocument
+                    ? await uploads.CheckInAsync(item.TenantId, item.TargetId, mediaType, item.Comment, stream, uploader, hook, ct)
+                    : approvedBy is null
+                        ? await uploads.CreateAsync(item.TenantId, item.TargetId, name, mediaType, item.Comment, stream, uploader, hook, ct)
+                        : await CreateUniqueAsync(item, name, mediaType, stream, uploader, hook, ct);
             }
             if (!result.Succeeded)
             {
                 // The target is gone, the uploader lost the right, or the lock was broken: nothing is released.
-                var refused = new List<CheckResult>(checks) { new(SluiceChecks.Disarm, CheckOutcome.Block, "sluice.target", result.Error!.Message) };
+                // The target's own refusal (its code first) answers the upload as a direct upload would have been answered.
+                var refused = new List<CheckResult>(checks)
+                    { new(SluiceChecks.Disarm, CheckOutcome.Block, "sluice.target", $"{result.Error!.Code}: {result.Error.Message}") };
                 return await BlockAsync(item, refused, engine, ct, kind);
             }
             views.Add(result.Value!);

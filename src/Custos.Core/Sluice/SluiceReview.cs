@@ -33,6 +33,11 @@ public sealed class SluiceReview(IDbContextFactory<CustosDbContext> dbFactory, S
         var item = await db.QuarantineItems.AsNoTracking().SingleOrDefaultAsync(q => q.Id == id && q.TenantId == tenant, ct);
         if (item is null) return SluiceErrors.NotFound;
         if (item.UploadedBy == caller.User || await IsReviewerAsync(db, caller, tenant, ct)) return QuarantineView.Of(item);
+        // A release record is shown on the released document: whoever may read the document may read its record.
+        if (item.State == QuarantineState.Released && item.DocumentId is { } documentId
+            && await db.Documents.AsNoTracking().SingleOrDefaultAsync(d => d.Id == documentId && d.TenantId == tenant, ct) is { } document
+            && (await accessCache.GetAsync(db, caller, tenant, ct)).OnDocument(document).Allows(DocumentRights.Read))
+            return QuarantineView.Of(item);
         return SluiceErrors.NotFound;
     }
 
@@ -54,8 +59,11 @@ public sealed class SluiceReview(IDbContextFactory<CustosDbContext> dbFactory, S
     }
 
     /// <summary>
-    /// A reviewer releases a file in review. The first reviewer's release is recorded and waits for a second, different
-    /// reviewer; the second's runs the checks again (the signatures may be newer) and releases unless they now block.
+    /// A reviewer releases a file. One reviewer decides a file in review (a check could not decide: an encrypted archive,
+    /// a file beyond the scanner's limits). A file that a check flagged and blocked (a macro, a type that does not match)
+    /// takes two: the first reviewer's release is recorded and waits for a second, different one (four eyes). Neither
+    /// may be the uploader, and what the virus scanner found is never released. The release runs every check again (the
+    /// signatures may be newer); a file they now block is released only over a block the reviewers already overruled.
     /// </summary>
     public async Task<Result<Decision>> ReleaseAsync(TenantId tenant, Guid id, string? note, DocumentCaller caller, CancellationToken ct = default)
     {
@@ -63,9 +71,21 @@ public sealed class SluiceReview(IDbContextFactory<CustosDbContext> dbFactory, S
         var item = await db.QuarantineItems.SingleOrDefaultAsync(q => q.Id == id && q.TenantId == tenant, ct);
         var denied = await AdmitAsync(db, item, caller, tenant, "sluice.approve", ct);
         if (denied is not null) return denied;
-        if (item!.State != QuarantineState.Review) return SluiceErrors.NotInReview;
-        if (item.UploadedBy == caller.User) return await DenyAsync(db, item, caller, "sluice.approve", SluiceErrors.OwnUpload, ct);
+        if (!QuarantineView.Releasable(item!)) return SluiceErrors.NotInReview;
+        if (item!.UploadedBy == caller.User) return await DenyAsync(db, item, caller, "sluice.approve", SluiceErrors.OwnUpload, ct);
 
+        var overrule = item.State == QuarantineState.Blocked;
+        if (!overrule)
+        {
+            await using (var tx = await db.Database.BeginTransactionAsync(ct))
+            {
+                item.DecisionNote = Note(note);
+                item.RowVersion++;
+                await db.SaveChangesAsync(ct);
+                await audit.CommitAsync(db, tx, Entry("sluice.approve", item, caller, ("step", "only"), ("note", item.DecisionNote)), ct);
+            }
+            return await ReleasedAsync(id, caller.UserName, caller.Actor.Name, false, ct);
+        }
         if (item.FirstApprover is null)
         {
             await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -87,9 +107,16 @@ public sealed class SluiceReview(IDbContextFactory<CustosDbContext> dbFactory, S
             await db.SaveChangesAsync(ct);
             await audit.CommitAsync(db, tx, Entry("sluice.approve", item, caller, ("step", "second"), ("first", item.FirstApproverName), ("note", Note(note))), ct);
         }
-        var outcome = await processor.ReleaseReviewedAsync(id, $"{item.FirstApproverName}, {caller.UserName}", ct);
+        return await ReleasedAsync(id, $"{item.FirstApproverName}, {caller.UserName}", caller.Actor.Name, true, ct);
+    }
+
+    private async Task<Result<Decision>> ReleasedAsync(Guid id, string decidedBy, string reviewerActor, bool overrule, CancellationToken ct)
+    {
+        var outcome = await processor.ReleaseReviewedAsync(id, decidedBy, reviewerActor, overrule, ct);
         await using var read = await dbFactory.CreateDbContextAsync(ct);
         var now = await read.QuarantineItems.AsNoTracking().SingleAsync(q => q.Id == id, ct);
+        // The scanner could not be asked: nothing was released, and the reviewers' decision stands for the next attempt.
+        if (outcome.State == QuarantineState.Pending) return SluiceScreen.Unavailable;
         return new Decision(QuarantineView.Of(now), outcome.Documents, false);
     }
 
@@ -130,6 +157,16 @@ public sealed class SluiceReview(IDbContextFactory<CustosDbContext> dbFactory, S
     {
         await audit.RecordAsync(db, Entry(action, item, caller, ("reason", error.Code)) with { Outcome = AuditOutcome.Denied }, ct);
         return error;
+    }
+
+    /// <summary>The release records of a document (its first version and the versions checked in through the sluice), newest first.</summary>
+    public async Task<IReadOnlyList<QuarantineView>> RecordsOfAsync(TenantId tenant, Guid documentId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var rows = await db.QuarantineItems.AsNoTracking()
+            .Where(q => q.TenantId == tenant && q.DocumentId == documentId && q.State == QuarantineState.Released)
+            .OrderByDescending(q => q.DecidedAt).Take(100).ToListAsync(ct);
+        return rows.Select(QuarantineView.Of).ToList();
     }
 
     /// <summary>Whether the caller reaches the tenant's documents at all (policy and checks are shown only then).</summary>

@@ -1687,6 +1687,10 @@ namespace Custos.Storage.Postgres.Migrations
                         .HasColumnType("character varying(40)")
                         .HasColumnName("detected_kind");
 
+                    b.Property<Guid?>("DocumentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("document_id");
+
                     b.Property<string>("Engine")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
@@ -1786,6 +1790,12 @@ namespace Custos.Storage.Postgres.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("uploaded_by_name");
 
+                    b.Property<string>("UploaderActor")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("uploader_actor");
+
                     b.Property<string>("Waiting")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)")
@@ -1800,6 +1810,9 @@ namespace Custos.Storage.Postgres.Migrations
 
                     b.HasIndex("BlobAddress")
                         .HasDatabaseName("ix_quarantine_items_blob_address");
+
+                    b.HasIndex("DocumentId")
+                        .HasDatabaseName("ix_quarantine_items_document_id");
 
                     b.HasIndex("PurgeAfter")
                         .HasDatabaseName("ix_quarantine_items_purge_after");

@@ -1678,6 +1678,10 @@ namespace Custos.Storage.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("detected_kind");
 
+                    b.Property<Guid?>("DocumentId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("document_id");
+
                     b.Property<string>("Engine")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT")
@@ -1777,6 +1781,12 @@ namespace Custos.Storage.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("uploaded_by_name");
 
+                    b.Property<string>("UploaderActor")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("uploader_actor");
+
                     b.Property<string>("Waiting")
                         .HasMaxLength(100)
                         .HasColumnType("TEXT")
@@ -1791,6 +1801,9 @@ namespace Custos.Storage.Sqlite.Migrations
 
                     b.HasIndex("BlobAddress")
                         .HasDatabaseName("ix_quarantine_items_blob_address");
+
+                    b.HasIndex("DocumentId")
+                        .HasDatabaseName("ix_quarantine_items_document_id");
 
                     b.HasIndex("PurgeAfter")
                         .HasDatabaseName("ix_quarantine_items_purge_after");

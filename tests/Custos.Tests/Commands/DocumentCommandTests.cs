@@ -259,6 +259,10 @@ public sealed class DocumentCommandTests
         public Task<CliResult> RunAsync(string user, params string[] args) => Cli.RunAsync(["doc", .. args,
             "--server", Setup.Server.Server.HttpsUrl.ToString(), "--token-file", tokenFiles[user], "--data", Db.DataDirectory, "--tenant", "Acme"]);
 
+        /// <summary>`custos sluice …` as <paramref name="user"/>, with the same server, token and tenant.</summary>
+        public Task<CliResult> SluiceAsync(string user, params string[] args) => Cli.RunAsync(["sluice", .. args,
+            "--server", Setup.Server.Server.HttpsUrl.ToString(), "--token-file", tokenFiles[user], "--data", Db.DataDirectory, "--tenant", "Acme"]);
+
         public async Task<string> OkAsync(string user, params string[] args)
         {
             var result = await RunAsync(user, args);
@@ -277,7 +281,8 @@ public sealed class DocumentCommandTests
         /// <summary>Puts a random file of <paramref name="size"/> bytes as <paramref name="name"/>; returns the document's id.</summary>
         public async Task<Guid> PutAsync(string user, string folder, string name, int size)
         {
-            var file = WriteFile(Guid.NewGuid().ToString("N"), DocumentTestSetup.RandomContent(size));
+            // Random text (hex): whatever the name says (.txt, .dat), the sluice finds content that matches it.
+            var file = WriteFile(Guid.NewGuid().ToString("N"), System.Text.Encoding.ASCII.GetBytes(Convert.ToHexString(DocumentTestSetup.RandomContent((size + 1) / 2)))[..size]);
             var output = await OkAsync(user, "put", file, "--folder", folder, "--name", name, "--json");
             return JsonDocument.Parse(output).RootElement.GetProperty("id").GetGuid();
         }

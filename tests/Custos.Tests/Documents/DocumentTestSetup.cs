@@ -58,13 +58,21 @@ public sealed class DocumentTestSetup : IAsyncDisposable
 
     public string BlobPath(string address) => Path.Combine(BlobsDirectory, address[..2], address[2..4], address);
 
-    /// <summary>Every committed blob file (everything under blobs but tmp).</summary>
-    public IReadOnlyList<string> BlobFiles() =>
-        Directory.Exists(BlobsDirectory)
-            ? Directory.EnumerateFiles(BlobsDirectory, "*", SearchOption.AllDirectories)
-                .Where(f => !Path.GetRelativePath(BlobsDirectory, f).StartsWith("tmp" + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-                .Order(StringComparer.Ordinal).ToList()
-            : [];
+    /// <summary>
+    /// Every committed blob file of documents: everything under blobs but tmp, and but the originals the sluice keeps in
+    /// quarantine for review (each upload's, for 14 days after its verdict).
+    /// </summary>
+    public IReadOnlyList<string> BlobFiles()
+    {
+        if (!Directory.Exists(BlobsDirectory)) return [];
+        HashSet<string> quarantined;
+        using (var data = Server.Data())
+            quarantined = data.QuarantineItems.Where(q => q.BlobAddress != null).Select(q => q.BlobAddress!).ToHashSet(StringComparer.Ordinal);
+        return Directory.EnumerateFiles(BlobsDirectory, "*", SearchOption.AllDirectories)
+            .Where(f => !Path.GetRelativePath(BlobsDirectory, f).StartsWith("tmp" + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            .Where(f => !quarantined.Contains(Path.GetFileName(f)))
+            .Order(StringComparer.Ordinal).ToList();
+    }
 
     /// <summary>Blob files still being written (or abandoned).</summary>
     public IReadOnlyList<string> TempBlobFiles() =>

@@ -88,14 +88,14 @@ public sealed class DocumentUploadFaultTests
             },
         };
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => dave.UploadContentAsync(folder, "Backup.tar", body, cancel.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => dave.UploadContentAsync(folder, "Backup.dat", body, cancel.Token));
         Assert.True(storing, "the server never started to store the upload, so the interruption was not tested");
         Assert.True(body.Sent < 16 * MiB, $"the client kept sending after it cancelled ({body.Sent} bytes)");
 
         await AssertNothingStoredAsync(d, blobsBefore, documents: 1, versions: 1);
         var listed = (await dave.GetAsync($"?folder={folder}")).AssertOk().Json;
         Assert.Equal(kept, Assert.Single(listed.EnumerateArray()).GetProperty("id").GetGuid());
-        (await dave.UploadAsync(folder, "Backup.tar", DocumentTestSetup.RandomContent(1_000), "application/x-tar")).AssertOk();
+        (await dave.UploadAsync(folder, "Backup.dat", DocumentTestSetup.RandomContent(1_000), "application/x-tar")).AssertOk();
     }
 
     [Theory]

@@ -104,7 +104,7 @@ public sealed class SluiceUploadTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Both), MemberType = typeof(TestDatabase))]
-    public async Task FlaggedFile_IsReleasedOnlyByTwoDifferentReviewers_NeverByItsUploader(string kind)
+    public async Task FlaggedFile_IsReleasedOnlyByTwoDifferentReviewers_NeverByItsUploader_AndAVirusNever(string kind)
     {
         await using var d = await StartAsync(kind);
         await d.AddToGroupAsync("editors", "rita", "rolf");
@@ -113,22 +113,21 @@ public sealed class SluiceUploadTests
         using var rita = await d.ConnectAsync("rita");
         using var rolf = await d.ConnectAsync("rolf");
         using var carol = await d.ConnectAsync("carol");
-        var folder = await dave.FolderAsync("Personal");
+        var folder = await dave.FolderAsync("Angebote");
 
-        var upload = await dave.UploadAsync(folder, "Gehalt.zip", SluiceTestFiles.EncryptedZip(), "application/zip");
-        upload.AssertStatus(HttpStatusCode.Accepted);
-        Assert.Equal("Review", upload.Json.GetProperty("state").GetString());
-        Assert.Equal("archive.encrypted", upload.Json.GetProperty("reason").GetString());
-        var id = upload.Json.GetProperty("id").GetGuid();
+        var upload = await dave.UploadAsync(folder, "Angebot.docm", SluiceTestFiles.MacroDocument(), "application/vnd.ms-word.document.macroEnabled.12");
+        upload.AssertStatus((HttpStatusCode)422, "sluice.blocked");
+        var id = Guid.Parse(upload.Header("X-Custos-Quarantine")!);
 
         // The queue is for reviewers; carol manages documents but is no reviewer.
         (await Sluice(carol, d).GetAsync("")).AssertStatus(HttpStatusCode.Forbidden, "sluice.forbidden");
-        var queue = (await Sluice(rita, d).GetAsync("")).AssertOk().Json;
-        Assert.Contains(queue.EnumerateArray(), q => q.GetProperty("id").GetGuid() == id);
+        var queued = (await Sluice(rita, d).GetAsync("")).AssertOk().Json.EnumerateArray().Single(q => q.GetProperty("id").GetGuid() == id);
+        Assert.True(queued.GetProperty("needsTwoReviewers").GetBoolean());
+        Assert.True(queued.GetProperty("canBeReleased").GetBoolean());
 
         (await Sluice(carol, d).PostAsync($"/{id}/release")).AssertStatus(HttpStatusCode.NotFound, "sluice.not_found");
         (await Sluice(dave, d).PostAsync($"/{id}/release")).AssertStatus(HttpStatusCode.Conflict, "sluice.own_upload");
-        var first = (await Sluice(rita, d).PostAsync($"/{id}/release", new { note = "Passwort telefonisch bestätigt" })).AssertOk().Json;
+        var first = (await Sluice(rita, d).PostAsync($"/{id}/release", new { note = "Makro beim Absender erfragt: Serienbrief" })).AssertOk().Json;
         Assert.True(first.GetProperty("waitsForSecondReviewer").GetBoolean());
         Assert.Equal(0, (await dave.GetAsync($"?folder={folder}")).AssertOk().Json.GetArrayLength());
         (await Sluice(rita, d).PostAsync($"/{id}/release")).AssertStatus(HttpStatusCode.Conflict, "sluice.second_reviewer");
@@ -137,10 +136,43 @@ public sealed class SluiceUploadTests
         Assert.False(second.GetProperty("waitsForSecondReviewer").GetBoolean());
         Assert.Equal("Released", second.GetProperty("item").GetProperty("state").GetString());
         Assert.Equal("rita, rolf", second.GetProperty("item").GetProperty("decidedBy").GetString());
-        var listed = Assert.Single((await dave.GetAsync($"?folder={folder}")).AssertOk().Json.EnumerateArray());
-        Assert.Equal("Gehalt.zip", listed.GetProperty("name").GetString());
+        Assert.Single((await dave.GetAsync($"?folder={folder}")).AssertOk().Json.EnumerateArray());
         Assert.Equal(2, await d.AuditCountAsync("sluice.approve", AuditOutcome.Success, target: id));
         Assert.Equal(1, await d.AuditCountAsync("sluice.approve", AuditOutcome.Denied, "user:dave", id));
+        Assert.Equal(1, await d.AuditCountAsync("sluice.release", AuditOutcome.Success, "user:rolf", id));
+
+        // What the virus scanner found is never released, not even by two reviewers.
+        var virus = await dave.UploadAsync(folder, "readme.txt", ClamdTestServer.Eicar(), "text/plain");
+        var virusId = Guid.Parse(virus.AssertStatus((HttpStatusCode)422, "sluice.blocked").Header("X-Custos-Quarantine")!);
+        (await Sluice(rita, d).PostAsync($"/{virusId}/release")).AssertStatus(HttpStatusCode.Conflict, "sluice.not_in_review");
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Both), MemberType = typeof(TestDatabase))]
+    public async Task FileTheChecksCannotRead_GoesToReview_AndOneReviewerDecides(string kind)
+    {
+        await using var d = await StartAsync(kind);
+        await d.AddToGroupAsync("editors", "rita");
+        await d.Server.RunAsync("user", "grant-role", "rita", Roles.QuarantineReviewer);
+        using var dave = await d.ConnectAsync("dave");
+        using var rita = await d.ConnectAsync("rita");
+        var folder = await dave.FolderAsync("Personal");
+
+        var upload = await dave.UploadAsync(folder, "Gehalt.zip", SluiceTestFiles.EncryptedZip(), "application/zip");
+        upload.AssertStatus(HttpStatusCode.Accepted);
+        Assert.Equal("Review", upload.Json.GetProperty("state").GetString());
+        Assert.Equal("archive.encrypted", upload.Json.GetProperty("reason").GetString());
+        Assert.False(upload.Json.GetProperty("needsTwoReviewers").GetBoolean());
+        var id = upload.Json.GetProperty("id").GetGuid();
+        Assert.Equal(0, (await dave.GetAsync($"?folder={folder}")).AssertOk().Json.GetArrayLength());
+
+        var released = (await Sluice(rita, d).PostAsync($"/{id}/release", new { note = "Passwort beim Absender erfragt" })).AssertOk().Json;
+        Assert.False(released.GetProperty("waitsForSecondReviewer").GetBoolean());
+        Assert.Equal("Released", released.GetProperty("item").GetProperty("state").GetString());
+        Assert.Equal("rita", released.GetProperty("item").GetProperty("decidedBy").GetString());
+        var listed = Assert.Single((await dave.GetAsync($"?folder={folder}")).AssertOk().Json.EnumerateArray());
+        Assert.Equal("Gehalt.zip", listed.GetProperty("name").GetString());
+        Assert.Equal(SluiceTestFiles.EncryptedZip().Length, listed.GetProperty("size").GetInt64());
     }
 
     [Theory]

@@ -27,6 +27,10 @@ internal static class SluiceApi
         http.Response.Headers[QuarantineHeader] = item.Id.ToString();
         if (item.State == nameof(QuarantineState.Released) && documents.Count > 0) return Results.Ok(documents[0]);
         var location = $"/api/v1/tenants/{item.Tenant.Value}/sluice/{item.Id}";
+        // The target refused (the name was taken meanwhile, the lock was broken): answered as the target answers.
+        if (item.State == nameof(QuarantineState.Blocked) && item.Reason == "sluice.target"
+            && item.Checks.LastOrDefault(c => c.Code == "sluice.target")?.Detail is { } detail && detail.IndexOf(": ", StringComparison.Ordinal) is > 0 and var colon)
+            return DocumentApi.Problem(new Error(detail[..colon], detail[(colon + 2)..]));
         if (item.State == nameof(QuarantineState.Blocked))
             return Results.Problem(statusCode: StatusCodes.Status422UnprocessableEntity,
                 title: $"The sluice blocked the file: {Detail(item)}",

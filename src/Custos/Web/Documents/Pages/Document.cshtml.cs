@@ -13,9 +13,12 @@ namespace Custos.Web.Documents.Pages;
 /// </summary>
 [Authorize(Policy = Policies.FullSession)]
 public sealed class DocumentModel(AccessPolicy policy, TenantAdministration tenants, DocumentLibrary library, DocumentFolders folders, DocumentLocks locks,
-    DocumentRetention retention, RetentionClasses classes, LegalHolds holds, DocumentDeletion deletion, DocumentTagging tagging)
+    DocumentRetention retention, RetentionClasses classes, LegalHolds holds, DocumentDeletion deletion, DocumentTagging tagging,
+    Core.Sluice.SluiceReview sluice)
     : DocumentPageModel(policy, tenants)
 {
+    /// <summary>How the sluice let this document's content in: one record per release.</summary>
+    public IReadOnlyList<Core.Sluice.QuarantineView> ReleaseRecords { get; private set; } = [];
     public DocumentRetentionState Retention { get; private set; } = null!;
     public IReadOnlyList<RetentionClassView> Classes { get; private set; } = [];
     public bool CanManage => Rights.Allows(DocumentRights.Manage);
@@ -125,6 +128,7 @@ public sealed class DocumentModel(AccessPolicy policy, TenantAdministration tena
         if (!state.Succeeded) return NotFound();
         Retention = state.Value!;
         Classes = await classes.ListAsync(ct);
+        ReleaseRecords = await sluice.RecordsOfAsync(Tenant, id, ct);
         return null;
     }
 }

@@ -23,6 +23,11 @@ public sealed class QuarantineModel(AccessPolicy policy, TenantAdministration te
     public async Task<IActionResult> OnGetAsync(Guid tenant, Guid? id, CancellationToken ct)
     {
         if (await LoadTenantAsync(tenant, ct) is { } stop) return stop;
+        return await ShowAsync(id, ct);
+    }
+
+    private async Task<IActionResult> ShowAsync(Guid? id, CancellationToken ct)
+    {
         var queue = await review.QueueAsync(Tenant, Caller, ct: ct);
         IsReviewer = queue.Succeeded;
         if (id is { } itemId)
@@ -41,7 +46,7 @@ public sealed class QuarantineModel(AccessPolicy policy, TenantAdministration te
     {
         if (await LoadTenantAsync(tenant, ct) is { } stop) return stop;
         var decided = await review.ReleaseAsync(Tenant, id, note, Caller, ct);
-        if (!decided.Succeeded) return Fail(decided.Error!);
+        if (!decided.Succeeded) return await FailAsync(id, decided.Error!, ct);
         return Done($"{SluiceUrl}/{id}", decided.Value!.WaitsForSecondReviewer ? "Sluice.ReleaseFirst"
             : decided.Value.Item.State == nameof(QuarantineState.Released) ? "Sluice.Released" : "Sluice.Blocked");
     }
@@ -50,13 +55,15 @@ public sealed class QuarantineModel(AccessPolicy policy, TenantAdministration te
     {
         if (await LoadTenantAsync(tenant, ct) is { } stop) return stop;
         var decided = await review.BlockAsync(Tenant, id, note, Caller, ct);
-        return decided.Succeeded ? Done($"{SluiceUrl}/{id}", "Sluice.Blocked") : Fail(decided.Error!);
+        return decided.Succeeded ? Done($"{SluiceUrl}/{id}", "Sluice.Blocked") : await FailAsync(id, decided.Error!, ct);
     }
 
-    private IActionResult Fail(Core.Common.Error error)
+    /// <summary>The file's page again, with the refusal above it.</summary>
+    private async Task<IActionResult> FailAsync(Guid id, Core.Common.Error error, CancellationToken ct)
     {
         if (error == SluiceErrors.NotFound) return NotFound();
+        var shown = await ShowAsync(id, ct);
         Message = new PageMessage("Sluice.Error." + error.Code, error.Message, true);
-        return Page();
+        return shown;
     }
 }

@@ -28,6 +28,7 @@ namespace Custos.Storage.Sqlite.Migrations
                     wrapped_key = table.Column<byte[]>(type: "BLOB", nullable: true),
                     uploaded_by = table.Column<Guid>(type: "TEXT", nullable: false),
                     uploaded_by_name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    uploader_actor = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
                     source = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
                     uploaded_at = table.Column<long>(type: "INTEGER", nullable: false),
                     state = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
@@ -46,6 +47,7 @@ namespace Custos.Storage.Sqlite.Migrations
                     decided_by = table.Column<string>(type: "TEXT", maxLength: 400, nullable: true),
                     decided_at = table.Column<long>(type: "INTEGER", nullable: true),
                     decision_note = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    document_id = table.Column<Guid>(type: "TEXT", nullable: true),
                     released = table.Column<string>(type: "TEXT", nullable: true),
                     purge_after = table.Column<long>(type: "INTEGER", nullable: true),
                     row_version = table.Column<long>(type: "INTEGER", nullable: false)
@@ -75,6 +77,11 @@ namespace Custos.Storage.Sqlite.Migrations
                 name: "ix_quarantine_items_blob_address",
                 table: "quarantine_items",
                 column: "blob_address");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_quarantine_items_document_id",
+                table: "quarantine_items",
+                column: "document_id");
 
             migrationBuilder.CreateIndex(
                 name: "ix_quarantine_items_purge_after",

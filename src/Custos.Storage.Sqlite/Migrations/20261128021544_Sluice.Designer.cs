@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Custos.Storage.Sqlite.Migrations
 {
     [DbContext(typeof(CustosDbContext))]
-    [Migration("20261128010053_Sluice")]
+    [Migration("20261128021544_Sluice")]
     partial class Sluice
     {
         /// <inheritdoc />
@@ -1681,6 +1681,10 @@ namespace Custos.Storage.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("detected_kind");
 
+                    b.Property<Guid?>("DocumentId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("document_id");
+
                     b.Property<string>("Engine")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT")
@@ -1780,6 +1784,12 @@ namespace Custos.Storage.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("uploaded_by_name");
 
+                    b.Property<string>("UploaderActor")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("uploader_actor");
+
                     b.Property<string>("Waiting")
                         .HasMaxLength(100)
                         .HasColumnType("TEXT")
@@ -1794,6 +1804,9 @@ namespace Custos.Storage.Sqlite.Migrations
 
                     b.HasIndex("BlobAddress")
                         .HasDatabaseName("ix_quarantine_items_blob_address");
+
+                    b.HasIndex("DocumentId")
+                        .HasDatabaseName("ix_quarantine_items_document_id");
 
                     b.HasIndex("PurgeAfter")
                         .HasDatabaseName("ix_quarantine_items_purge_after");

@@ -28,6 +28,7 @@ namespace Custos.Storage.Postgres.Migrations
                     wrapped_key = table.Column<byte[]>(type: "bytea", nullable: true),
                     uploaded_by = table.Column<Guid>(type: "uuid", nullable: false),
                     uploaded_by_name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    uploader_actor = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
                     source = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
                     uploaded_at = table.Column<long>(type: "bigint", nullable: false),
                     state = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
@@ -46,6 +47,7 @@ namespace Custos.Storage.Postgres.Migrations
                     decided_by = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: true),
                     decided_at = table.Column<long>(type: "bigint", nullable: true),
                     decision_note = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    document_id = table.Column<Guid>(type: "uuid", nullable: true),
                     released = table.Column<string>(type: "text", nullable: true),
                     purge_after = table.Column<long>(type: "bigint", nullable: true),
                     row_version = table.Column<long>(type: "bigint", nullable: false)
@@ -75,6 +77,11 @@ namespace Custos.Storage.Postgres.Migrations
                 name: "ix_quarantine_items_blob_address",
                 table: "quarantine_items",
                 column: "blob_address");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_quarantine_items_document_id",
+                table: "quarantine_items",
+                column: "document_id");
 
             migrationBuilder.CreateIndex(
                 name: "ix_quarantine_items_purge_after",

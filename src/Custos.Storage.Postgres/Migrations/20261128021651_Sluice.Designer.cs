@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Custos.Storage.Postgres.Migrations
 {
     [DbContext(typeof(CustosDbContext))]
-    [Migration("20261128010112_Sluice")]
+    [Migration("20261128021651_Sluice")]
     partial class Sluice
     {
         /// <inheritdoc />
@@ -1690,6 +1690,10 @@ namespace Custos.Storage.Postgres.Migrations
                         .HasColumnType("character varying(40)")
                         .HasColumnName("detected_kind");
 
+                    b.Property<Guid?>("DocumentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("document_id");
+
                     b.Property<string>("Engine")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
@@ -1789,6 +1793,12 @@ namespace Custos.Storage.Postgres.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("uploaded_by_name");
 
+                    b.Property<string>("UploaderActor")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("uploader_actor");
+
                     b.Property<string>("Waiting")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)")
@@ -1803,6 +1813,9 @@ namespace Custos.Storage.Postgres.Migrations
 
                     b.HasIndex("BlobAddress")
                         .HasDatabaseName("ix_quarantine_items_blob_address");
+
+                    b.HasIndex("DocumentId")
+                        .HasDatabaseName("ix_quarantine_items_document_id");
 
                     b.HasIndex("PurgeAfter")
                         .HasDatabaseName("ix_quarantine_items_purge_after");
