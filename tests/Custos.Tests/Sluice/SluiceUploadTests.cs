@@ -211,6 +211,23 @@ public sealed class SluiceUploadTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Both), MemberType = typeof(TestDatabase))]
+    public async Task FileBeyondTheScannersLimit_IsNeverReleasedAsClean_ButWaitsForAReviewer(string kind)
+    {
+        await using var clamd = new ClamdTestServer(new ClamdTestServerOptions { StreamMaxLength = "1M", MaxFileSize = "1M", MaxScanSize = "1M" });
+        await clamd.StartAsync();
+        await using var d = await DocumentTestSetup.StartAsync(kind, o => o with { Clamd = clamd.Address, SluiceRelease = SluiceRelease.Original });
+        using var dave = await d.ConnectAsync("dave");
+        var folder = await dave.FolderAsync("Eingang");
+
+        var upload = await dave.UploadAsync(folder, "Export.dat", DocumentTestSetup.RandomContent(3 * 1024 * 1024), "application/octet-stream");
+        upload.AssertStatus(HttpStatusCode.Accepted);
+        Assert.Equal("Review", upload.Json.GetProperty("state").GetString());
+        Assert.Equal("antivirus.limit", upload.Json.GetProperty("reason").GetString());
+        Assert.Equal(0, (await dave.GetAsync($"?folder={folder}")).AssertOk().Json.GetArrayLength());
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Both), MemberType = typeof(TestDatabase))]
     public async Task CheckIn_GoesThroughTheSluice_AndAMacroVersionIsRefused_KeepingTheLock(string kind)
     {
         await using var d = await StartAsync(kind);
