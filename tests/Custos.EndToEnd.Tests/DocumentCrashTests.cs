@@ -90,7 +90,8 @@ public sealed class DocumentCrashTests(ITestOutputHelper output)
                 var leftBehind = BlobFiles(data);
                 Assert.True(leftBehind.Temporaries.Count(t => t.Length >= OnDiskBeforeKill) >= 2,
                     $"The killed uploads should have left their partial files under blobs/tmp, but it holds {Describe(leftBehind.Temporaries)}.");
-                Assert.Single(leftBehind.Blobs);
+                // ledger.dat's version and its original, which the sluice keeps in quarantine for review.
+                Assert.Equal(2, leftBehind.Blobs.Length);
                 Step($"after the kill: {Describe(leftBehind.Temporaries)} under blobs/tmp, {leftBehind.Blobs.Length} committed blob");
             }
 
@@ -110,7 +111,7 @@ public sealed class DocumentCrashTests(ITestOutputHelper output)
                 Assert.Equal(originalSha, Convert.ToHexStringLower(SHA256.HashData(content)));
                 Assert.Equal($"sha-256=:{Convert.ToBase64String(SHA256.HashData(original))}:", digest);
                 await AssertBlobsMatchVersionsAsync(api, data, folderId, expectedVersions: 1);
-                Step("after the restart: only version 1 of the one document, downloads with the original SHA-256; one blob, blobs/tmp empty");
+                Step("after the restart: only version 1 of the one document, downloads with the original SHA-256; two blobs, blobs/tmp empty");
 
                 // Uploads work again: the interrupted name is free, the check-out still holds, version 2 goes in.
                 var fresh = RandomNumberGenerator.GetBytes((int)(2 * MiB));
@@ -124,7 +125,7 @@ public sealed class DocumentCrashTests(ITestOutputHelper output)
                 Assert.Equal(SHA256.HashData(second), SHA256.HashData((await api.DownloadAsync(documentId, version: 2)).Content));
                 Assert.Equal(SHA256.HashData(original), SHA256.HashData((await api.DownloadAsync(documentId, version: 1)).Content));
                 await AssertBlobsMatchVersionsAsync(api, data, folderId, expectedVersions: 3);
-                Step($"after the restart: '{InterruptedDocument}' uploaded and version 2 checked in; three versions, three blobs, blobs/tmp empty");
+                Step($"after the restart: '{InterruptedDocument}' uploaded and version 2 checked in; three versions, six blobs (with the quarantined originals), blobs/tmp empty");
             }
         }
         catch
@@ -197,15 +198,18 @@ public sealed class DocumentCrashTests(ITestOutputHelper output)
         Assert.Equal(sha256, version.Sha256);
     }
 
-    /// <summary>Exactly one blob file per stored version (each version's content is encrypted under its own key), and nothing in tmp.</summary>
+    /// <summary>
+    /// Exactly two blob files per stored version: the version (encrypted under its own key) and the upload's original, which
+    /// the data sluice keeps in quarantine for 14 days after its verdict; and nothing in tmp.
+    /// </summary>
     private static async Task AssertBlobsMatchVersionsAsync(Api api, string data, Guid folderId, int expectedVersions)
     {
         var versions = 0;
         foreach (var listed in await api.ListAsync(folderId)) versions += (await api.DocumentAsync(listed.Id)).Versions!.Count;
         Assert.Equal(expectedVersions, versions);
         var files = BlobFiles(data);
-        Assert.True(files.Blobs.Length == versions,
-            $"The blob store should hold one blob per stored version ({versions}), but holds {Describe(files.Blobs)}.");
+        Assert.True(files.Blobs.Length == 2 * versions,
+            $"The blob store should hold two blobs per stored version ({versions}), but holds {Describe(files.Blobs)}.");
         Assert.True(files.Temporaries.Length == 0, $"blobs/tmp should be empty, but holds {Describe(files.Temporaries)}.");
     }
 
