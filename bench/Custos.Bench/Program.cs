@@ -22,6 +22,8 @@ switch (name)
         return await DocumentBench.RunAsync(rest);
     case "ssh":
         return await SshBench.RunAsync(rest);
+    case "sluice":
+        return await SluiceBench.RunAsync(rest);
     case "web-proxy":
         return OperatingSystem.IsWindows() ? 2 : await WebProxyBench.RunAsync(rest);
     default:
@@ -79,6 +81,13 @@ static void PrintUsage()
                    CLI (custos ssh ENTRY, where this build has an interactive mode), ssh -tt and ssh without pty, and memory
                    and threads per concurrent idle session (client and server share the process).
                    Options: --keystrokes <n> (default 1000), --size-mib <n> (default 100), --sessions <n> (default 50)
+          sluice   The data sluice on a generated corpus of mixed files (PDF, docx, xlsx, PNG, JPEG, zip, tar.gz, text, CSV,
+                   data; 1 KiB-20 MiB log-uniform, at most ~1.5 GB): clamdscan --stream over it in one invocation (the peer),
+                   the check pipeline without disarm (CheckOnlyAsync, with clamd's share of the time), the inspection alone, and
+                   uploads through a server that releases disarmed copies for a subset. Each phase starts a clamd of its own
+                   with test signatures (needs clamd, clamdscan, Ghostscript and LibreOffice). Target: pipeline >= 80% of clamdscan.
+                   Options: --files <n> (default 1000), --seed <n> (default 1), --disarm-files <n> (default 100; 0 skips it),
+                            --concurrency <n> (the check pipeline's files at once, an experiment; default: the sluice's), --no-split
           web-proxy
                    Web sessions through Custos's proxy against Debian's nginx (auth_basic, /usr/sbin/nginx and openssl):
                    requests/s for a static page direct to nginx versus through the proxy, same run, with wrk where installed
