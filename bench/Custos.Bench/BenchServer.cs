@@ -72,6 +72,10 @@ internal sealed class BenchServer : IAsyncDisposable
             cs = builder.ToString();
         }
 
+        // Every upload passes the data sluice: a real clamd of the run's own, with limits above the largest benchmark file.
+        var clamd = new Custos.Tests.Infrastructure.ClamdTestServer(new Custos.Tests.Infrastructure.ClamdTestServerOptions
+            { StreamMaxLength = "2000M", MaxFileSize = "2000M", MaxScanSize = "2000M" });
+        await clamd.StartAsync();
         var host = await CustosHost.StartAsync(new ServeOptions
         {
             DataDirectory = dir,
@@ -80,11 +84,15 @@ internal sealed class BenchServer : IAsyncDisposable
             HttpPort = 0,
             // Light hashing: the benchmarks measure the vault, not logins (the tokens are SHA-256 anyway).
             Identity = new IdentityOptions { Argon2 = new Argon2Parameters(1024, 1, 1) },
+            Clamd = clamd.Address,
+            // The documents benchmark stores what it sends (random data has nothing to disarm either way).
+            SluiceRelease = Core.Sluice.SluiceRelease.Original,
+            SluiceInlineWait = TimeSpan.FromMinutes(30),
         });
         // The server made a self-signed certificate in the data directory; the clients accept exactly that one.
         var pem = await File.ReadAllTextAsync(Path.Combine(dir, "tls", "cert.pem"));
         using var cert = X509Certificate2.CreateFromPem(pem);
-        return new BenchServer(host, dir, cs, pgAdmin, name, cert.RawData);
+        return new BenchServer(host, dir, cs, pgAdmin, name, cert.RawData) { clamd = clamd };
     }
 
     /// <summary>Runs `custos ARGS --data DIR [--db CS]` in-process; throws with what it printed when it fails.</summary>
@@ -149,9 +157,12 @@ internal sealed class BenchServer : IAsyncDisposable
         return new HttpClient(handler) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60), DefaultRequestVersion = HttpVersion.Version11 };
     }
 
+    private Custos.Tests.Infrastructure.ClamdTestServer? clamd;
+
     public async ValueTask DisposeAsync()
     {
         await Host.DisposeAsync();
+        if (clamd is not null) await clamd.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         if (pgName is not null)
         {
