@@ -28,7 +28,7 @@ public sealed record QuarantineView(
     /// <summary>Reviewers may release it: it is in review, or a check blocked it for something other than a virus (then it takes two).</summary>
     public bool CanBeReleased { get; init; }
 
-    /// <summary>A check flagged (blocked) the file: releasing it takes two different reviewers.</summary>
+    /// <summary>A check blocked the file and reviewers may still overrule it: releasing it takes two different reviewers.</summary>
     public bool NeedsTwoReviewers { get; init; }
 
     internal static bool Releasable(QuarantineItem q) => q.BlobAddress is not null && (q.State == QuarantineState.Review ||
@@ -39,6 +39,6 @@ public sealed record QuarantineView(
         SluiceRecord.Checks(q.Checks), SluiceRecord.Released(q.Released), q.FirstApproverName, q.DecidedBy, q.DecidedAt, q.DecisionNote)
     {
         CanBeReleased = Releasable(q),
-        NeedsTwoReviewers = q.State == QuarantineState.Blocked,
+        NeedsTwoReviewers = q.State == QuarantineState.Blocked && Releasable(q),
     };
 }

@@ -89,20 +89,29 @@ public sealed class SluiceWorker(
         var due = await db.QuarantineItems.Where(q => q.PurgeAfter != null && q.PurgeAfter <= now && q.BlobAddress != null
                 && (q.State == QuarantineState.Released || q.State == QuarantineState.Blocked))
             .OrderBy(q => q.PurgeAfter).Take(100).ToListAsync(ct);
+        var purged = 0;
         foreach (var item in due)
         {
             var address = item.BlobAddress!;
-            await using (var tx = await db.Database.BeginTransactionAsync(ct))
+            try
             {
+                await using var tx = await db.Database.BeginTransactionAsync(ct);
                 item.BlobAddress = null;
                 item.WrappedKey = null;
                 item.RowVersion++;
                 await db.SaveChangesAsync(ct);
                 await audit.CommitAsync(db, tx, SluiceProcessor.Event("sluice.purge", item, "sluice", AuditOutcome.Success, ("state", item.State.ToString())), ct);
             }
+            catch (DbUpdateConcurrencyException)
+            {
+                // Another worker (another node, or a run at the same moment) purged or changed it first: its job, not ours.
+                db.ChangeTracker.Clear();
+                continue;
+            }
             // The key is gone with the row's commit; the blob goes after (a crash in between leaves an orphan the janitor removes).
             await blobs.DeleteAsync(address, ct);
+            purged++;
         }
-        return due.Count;
+        return purged;
     }
 }

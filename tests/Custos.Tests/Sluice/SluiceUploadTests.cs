@@ -6,6 +6,7 @@ using Custos.Core.Sluice;
 using Custos.Tests.Documents;
 using Custos.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Custos.Tests.Sluice;
 
@@ -224,6 +225,42 @@ public sealed class SluiceUploadTests
         Assert.Equal("Review", upload.Json.GetProperty("state").GetString());
         Assert.Equal("antivirus.limit", upload.Json.GetProperty("reason").GetString());
         Assert.Equal(0, (await dave.GetAsync($"?folder={folder}")).AssertOk().Json.GetArrayLength());
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Both), MemberType = typeof(TestDatabase))]
+    public async Task Originals_AreDeletedFromQuarantine_AfterTheirKeepingTime_AndTheDocumentStays(string kind)
+    {
+        await using var d = await StartAsync(kind, SluiceRelease.Original);
+        using var dave = await d.ConnectAsync("dave");
+        var folder = await dave.FolderAsync("Eingang");
+        var content = SluiceTestFiles.Text("Protokoll\n");
+        var upload = await dave.UploadAsync(folder, "Protokoll.txt", content, "text/plain");
+        var doc = upload.AssertOk().Json.GetProperty("id").GetGuid();
+        var id = Guid.Parse(upload.Header("X-Custos-Quarantine")!);
+        string original;
+        await using (var data = d.Server.Data())
+            original = (await data.QuarantineItems.SingleAsync(q => q.Id == id)).BlobAddress!;
+        var worker = d.Server.Server.Host.Services.GetRequiredService<SluiceWorker>();
+
+        d.Server.Time.Advance(TimeSpan.FromDays(13));
+        Assert.Equal(0, await worker.PurgeAsync(CancellationToken.None));
+        Assert.True(File.Exists(d.BlobPath(original)));
+
+        // The server's own worker wakes with the clock too: whichever purges first, the other finds nothing left to do.
+        d.Server.Time.Advance(TimeSpan.FromDays(2));
+        await worker.PurgeAsync(CancellationToken.None);
+        var until = DateTime.UtcNow.AddSeconds(30);
+        while (File.Exists(d.BlobPath(original)) && DateTime.UtcNow < until) await Task.Delay(100);
+        Assert.False(File.Exists(d.BlobPath(original)));
+        await using (var data = d.Server.Data())
+        {
+            var purged = await data.QuarantineItems.SingleAsync(q => q.Id == id);
+            Assert.Null(purged.BlobAddress);
+            Assert.Null(purged.WrappedKey);
+        }
+        Assert.Equal(1, await d.AuditCountAsync("sluice.purge", AuditOutcome.Success, target: id));
+        Assert.Equal(content, (await dave.DownloadAsync(doc)).AssertOk().Bytes);
     }
 
     [Theory]
