@@ -58,6 +58,10 @@ public sealed class CustosDbContext(DbContextOptions<CustosDbContext> options) :
     public DbSet<SecureUse.Web.WebRequestRecord> WebRequests => Set<SecureUse.Web.WebRequestRecord>();
     public DbSet<Sluice.QuarantineItem> QuarantineItems => Set<Sluice.QuarantineItem>();
     public DbSet<Sluice.SluicePolicy> SluicePolicies => Set<Sluice.SluicePolicy>();
+    public DbSet<Sharing.ShareLink> ShareLinks => Set<Sharing.ShareLink>();
+    public DbSet<Sharing.ShareItem> ShareItems => Set<Sharing.ShareItem>();
+    public DbSet<Sharing.ShareEvent> ShareEvents => Set<Sharing.ShareEvent>();
+    public DbSet<Sharing.SharePolicy> SharePolicies => Set<Sharing.SharePolicy>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -71,6 +71,33 @@ public sealed class DocumentContent(IBlobStore blobs, SecretSealer sealer)
         }
     }
 
+    /// <summary>
+    /// The plaintext from <paramref name="offset"/> on (a range request): decryption starts at the segment holding it,
+    /// so resuming a large download near its end costs one segment, not the whole file. Null when the blob is missing.
+    /// </summary>
+    public async Task<Stream?> OpenAtAsync(TenantId tenant, Guid rowId, string address, byte[] wrappedKey, long offset, CancellationToken ct = default)
+    {
+        var stream = await OpenAsync(tenant, rowId, address, wrappedKey, ct);
+        if (stream is null || offset == 0) return stream;
+        try
+        {
+            var skip = await stream.PositionAtAsync(offset, ct);
+            var drop = new byte[Math.Min(skip, 64 * 1024)];
+            while (skip > 0)
+            {
+                var read = await stream.ReadAsync(drop.AsMemory(0, Math.Min(skip, drop.Length)), ct);
+                if (read == 0) break;
+                skip -= read;
+            }
+            return stream;
+        }
+        catch
+        {
+            await stream.DisposeAsync();
+            throw;
+        }
+    }
+
     /// <summary>Deletes a blob that no committed version refers to (an upload whose transaction failed).</summary>
     public Task DiscardAsync(string address, CancellationToken ct = default) => blobs.DeleteAsync(address, ct);
 

@@ -25,6 +25,7 @@ public sealed class AccessTokens(IDbContextFactory<CustosDbContext> dbFactory, A
         [VaultWrite] = null,
         [DocumentsRead] = null,
         [DocumentsWrite] = null,
+        [Shares] = null,
     };
 
     /// <summary>List, show and reveal what the owner may read.</summary>
@@ -35,8 +36,10 @@ public sealed class AccessTokens(IDbContextFactory<CustosDbContext> dbFactory, A
     public const string DocumentsRead = "documents:read";
     /// <summary>Upload, check out and in, as far as the owner's document rights go.</summary>
     public const string DocumentsWrite = "documents:write";
+    /// <summary>Create, list, revoke share links and read their logs, for documents the owner may read.</summary>
+    public const string Shares = "shares";
 
-    public static readonly Error ScopeUnknown = new("token.scope_unknown", "Unknown scope; known scopes are audit:read, admin, vault:read, vault:write, documents:read and documents:write.");
+    public static readonly Error ScopeUnknown = new("token.scope_unknown", "Unknown scope; known scopes are audit:read, admin, vault:read, vault:write, documents:read, documents:write and shares.");
     public static readonly Error LifetimeInvalid = new("token.lifetime_invalid", "A token lives between one hour and 365 days.");
     public static readonly Error NotFound = new("token.not_found", "No such token.");
 

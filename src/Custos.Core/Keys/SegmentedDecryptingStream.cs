@@ -37,6 +37,7 @@ public sealed class SegmentedDecryptingStream : Stream
     private byte[]? _sha256;
     private bool _faulted;
     private bool _disposed;
+    private bool _positioned;
 
     public SegmentedDecryptingStream(
         Stream input,
@@ -76,9 +77,35 @@ public sealed class SegmentedDecryptingStream : Stream
     public long PlaintextLength => _returned;
 
     /// <summary>SHA-256 of the whole plaintext; available once a read has returned 0 (end of stream).</summary>
-    public byte[] PlaintextSha256 => _sha256 is { } hash
+    public byte[] PlaintextSha256 => _positioned
+        ? throw new InvalidOperationException("A stream positioned past its start has no hash of the whole plaintext.")
+        : _sha256 is { } hash
         ? (byte[])hash.Clone()
         : throw new InvalidOperationException("The plaintext hash is available only after the end of the stream has been reached.");
+
+    /// <summary>
+    /// Moves a fresh stream over a seekable input to the segment holding <paramref name="plaintextOffset"/> (range
+    /// requests, resumed downloads): reads the header, seeks the input past the segments before, and returns how many
+    /// plaintext bytes of that segment precede the offset, which the caller reads and drops. Every segment read is still
+    /// authenticated (its index is in the nonce, so a segment moved elsewhere fails); <see cref="PlaintextSha256"/> is
+    /// not available afterwards.
+    /// </summary>
+    public async ValueTask<int> PositionAtAsync(long plaintextOffset, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(plaintextOffset);
+        EnsureReadable();
+        if (_aes is not null) throw new InvalidOperationException("Only a stream that has not been read can be positioned.");
+        if (!_input.CanSeek) throw new NotSupportedException("The encrypted input cannot seek.");
+        Initialize(await FillAsync(_header, cancellationToken).ConfigureAwait(false));
+        long segment = plaintextOffset / _segmentSize;
+        if (segment == 0) return (int)plaintextOffset;
+        if (segment > uint.MaxValue) throw new ArgumentOutOfRangeException(nameof(plaintextOffset));
+        _input.Seek(HeaderLength + segment * (long)(_segmentSize + TagSize), SeekOrigin.Begin);
+        _segmentIndex = segment;
+        _returned = segment * _segmentSize;
+        _positioned = true;
+        return (int)(plaintextOffset % _segmentSize);
+    }
 
     public override int Read(byte[] buffer, int offset, int count)
     {

@@ -25,13 +25,14 @@ public sealed class SluiceIntake(
     public sealed record Submitted(QuarantineView Item, IReadOnlyList<DocumentView> Documents);
 
     /// <summary>A new document for a folder, through the sluice (Write on the folder; the name must be free).</summary>
+    /// <param name="wait">False: answer as soon as the file is in quarantine (share-link uploads, whose senders see nothing anyway).</param>
     public async Task<Result<Submitted>> SubmitDocumentAsync(TenantId tenant, Guid folderId, string? name, string? mediaType, string? comment, Stream body,
-        DocumentCaller caller, CancellationToken ct = default)
+        DocumentCaller caller, CancellationToken ct = default, bool wait = true)
     {
         if (comment is { Length: > 1000 }) return DocumentErrors.Invalid("A comment has at most 1,000 characters.");
         var admitted = await uploads.AdmitCreateAsync(tenant, folderId, name, caller, ct);
         if (!admitted.Succeeded) return admitted.Error!;
-        return await SubmitAsync(tenant, SluiceTarget.NewDocument, folderId, DocumentNames.Validate(name).Value!, mediaType, comment, body, caller, ct);
+        return await SubmitAsync(tenant, SluiceTarget.NewDocument, folderId, DocumentNames.Validate(name).Value!, mediaType, comment, body, caller, ct, wait);
     }
 
     /// <summary>The next version of a document the caller has checked out, through the sluice.</summary>
@@ -45,7 +46,7 @@ public sealed class SluiceIntake(
     }
 
     private async Task<Result<Submitted>> SubmitAsync(TenantId tenant, SluiceTarget target, Guid targetId, string fileName, string? mediaType, string? comment,
-        Stream body, DocumentCaller caller, CancellationToken ct)
+        Stream body, DocumentCaller caller, CancellationToken ct, bool wait = true)
     {
         var id = Guid.CreateVersion7();
         var stored = await content.StoreAsync(tenant, id, body, ct);
@@ -75,7 +76,7 @@ public sealed class SluiceIntake(
 
         // The checks run on the server's behalf: a client that goes away does not stop them.
         var run = worker.Track(processor.ProcessAsync(id, worker.Stopping));
-        var finished = await Task.WhenAny(run, Task.Delay(options.InlineWait, ct));
+        var finished = await Task.WhenAny(run, Task.Delay(wait ? options.InlineWait : TimeSpan.Zero, ct));
         SluiceProcessor.Outcome? outcome = finished == run ? await run : null;
         await using var read = await dbFactory.CreateDbContextAsync(CancellationToken.None);
         var now = await read.QuarantineItems.AsNoTracking().SingleAsync(q => q.Id == id, CancellationToken.None);

@@ -1625,6 +1625,358 @@ namespace Custos.Storage.Sqlite.Migrations
                     b.ToTable("web_sessions", (string)null);
                 });
 
+            modelBuilder.Entity("Custos.Core.Sharing.ShareEvent", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("at");
+
+                    b.Property<long>("Bytes")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("bytes");
+
+                    b.Property<string>("ClientAddress")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("client_address");
+
+                    b.Property<bool?>("Completed")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("completed");
+
+                    b.Property<bool>("Counted")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("counted");
+
+                    b.Property<long?>("FinishedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("finished_at");
+
+                    b.Property<Guid?>("ItemId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("item_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<long?>("RangeStart")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("range_start");
+
+                    b.Property<Guid>("ShareId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("share_id");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("UserAgent")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_agent");
+
+                    b.Property<string>("Visitor")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("visitor");
+
+                    b.HasKey("Id")
+                        .HasName("pk_share_events");
+
+                    b.HasIndex("ShareId", "At")
+                        .HasDatabaseName("ix_share_events_share_id_at");
+
+                    b.HasIndex("ShareId", "Visitor", "ItemId")
+                        .HasDatabaseName("ix_share_events_share_id_visitor_item_id");
+
+                    b.ToTable("share_events", (string)null);
+                });
+
+            modelBuilder.Entity("Custos.Core.Sharing.ShareItem", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("BlobAddress")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("blob_address");
+
+                    b.Property<Guid?>("DocumentId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("document_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("MediaType")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("media_type");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<byte[]>("Sha256")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("sha256");
+
+                    b.Property<Guid>("ShareId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("share_id");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("size");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<int?>("VersionNumber")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version_number");
+
+                    b.Property<byte[]>("WrappedKey")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("wrapped_key");
+
+                    b.HasKey("Id")
+                        .HasName("pk_share_items");
+
+                    b.HasIndex("BlobAddress")
+                        .HasDatabaseName("ix_share_items_blob_address");
+
+                    b.HasIndex("DocumentId")
+                        .HasDatabaseName("ix_share_items_document_id");
+
+                    b.HasIndex("ShareId")
+                        .HasDatabaseName("ix_share_items_share_id");
+
+                    b.ToTable("share_items", (string)null);
+                });
+
+            modelBuilder.Entity("Custos.Core.Sharing.ShareLink", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("CreatedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("CreatedByName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by_name");
+
+                    b.Property<int?>("DownloadLimit")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("download_limit");
+
+                    b.Property<int>("Downloads")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("downloads");
+
+                    b.Property<string>("EndReason")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("end_reason");
+
+                    b.Property<long?>("EndedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ended_at");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expires_at");
+
+                    b.Property<long>("ExpiryCeiling")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expiry_ceiling");
+
+                    b.Property<int>("FailedPasswords")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("failed_passwords");
+
+                    b.Property<long?>("FirstDownloadAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("first_download_at");
+
+                    b.Property<Guid?>("FolderId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("folder_id");
+
+                    b.Property<string>("Handover")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("handover");
+
+                    b.Property<long?>("HandoverAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("handover_at");
+
+                    b.Property<string>("HandoverBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("handover_by");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<long?>("LockedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("locked_at");
+
+                    b.Property<long?>("MaxBytes")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("max_bytes");
+
+                    b.Property<int?>("MaxFiles")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("max_files");
+
+                    b.Property<string>("Message")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("message");
+
+                    b.Property<bool>("NotifyOnFirstDownload")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("notify_on_first_download");
+
+                    b.Property<string>("PasswordHash")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("password_hash");
+
+                    b.Property<string>("Recipient")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("recipient");
+
+                    b.Property<long?>("RevokedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<string>("RevokedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("revoked_by");
+
+                    b.Property<bool>("Sensitive")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sensitive");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<byte[]>("TokenHash")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("token_hash");
+
+                    b.Property<long>("UploadedBytes")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("uploaded_bytes");
+
+                    b.Property<int>("UploadedFiles")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("uploaded_files");
+
+                    b.HasKey("Id")
+                        .HasName("pk_share_links");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_share_links_token_hash");
+
+                    b.HasIndex("CreatedBy", "CreatedAt")
+                        .HasDatabaseName("ix_share_links_created_by_created_at");
+
+                    b.HasIndex("EndedAt", "ExpiresAt")
+                        .HasDatabaseName("ix_share_links_ended_at_expires_at");
+
+                    b.HasIndex("TenantId", "CreatedAt")
+                        .HasDatabaseName("ix_share_links_tenant_id_created_at");
+
+                    b.ToTable("share_links", (string)null);
+                });
+
+            modelBuilder.Entity("Custos.Core.Sharing.SharePolicy", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<int>("DefaultExpiryDays")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("default_expiry_days");
+
+                    b.Property<int>("MaxExpiryDays")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("max_expiry_days");
+
+                    b.Property<bool>("PasswordRequired")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("password_required");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_by");
+
+                    b.Property<bool>("UploadRequestsAllowed")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("upload_requests_allowed");
+
+                    b.HasKey("TenantId")
+                        .HasName("pk_share_policies");
+
+                    b.ToTable("share_policies", (string)null);
+                });
+
             modelBuilder.Entity("Custos.Core.Sluice.QuarantineItem", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2726,6 +3078,26 @@ namespace Custos.Storage.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_tenant_data_keys_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("Custos.Core.Sharing.ShareEvent", b =>
+                {
+                    b.HasOne("Custos.Core.Sharing.ShareLink", null)
+                        .WithMany()
+                        .HasForeignKey("ShareId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_share_events_share_links_share_id");
+                });
+
+            modelBuilder.Entity("Custos.Core.Sharing.ShareItem", b =>
+                {
+                    b.HasOne("Custos.Core.Sharing.ShareLink", null)
+                        .WithMany()
+                        .HasForeignKey("ShareId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_share_items_share_links_share_id");
                 });
 
             modelBuilder.Entity("Custos.Core.Tenants.Project", b =>

@@ -64,6 +64,31 @@ public static class ServeCommand
                 r.AddError($"--clamd: {e.Message}");
             }
         });
+        var role = new Option<string>("--role")
+        {
+            Description = "What this instance serves: 'all' (default), 'internal' (everything but the public share pages) or 'edge' (only the " +
+                          "public share and upload pages, for a separate host in the DMZ; same database and data directory as the internal one).",
+            DefaultValueFactory = _ => "all",
+        };
+        role.AcceptOnlyFromAmong("all", "internal", "edge");
+        var publicUrl = new Option<string?>("--public-url")
+        {
+            Description = "The origin recipients open share links on, e.g. https://share.example.com (the edge instance); default: this server.",
+        };
+        publicUrl.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string?>() is { } v && (!Uri.TryCreate(v, UriKind.Absolute, out var u) || u.Scheme != "https" || u.PathAndQuery != "/"))
+                r.AddError("--public-url must be an https origin such as https://share.example.com.");
+        });
+        var shareMaxDays = new Option<int>("--share-max-days")
+        {
+            Description = "No share link lives longer than this many days from its creation (tenant policies may allow less).",
+            DefaultValueFactory = _ => 30,
+        };
+        shareMaxDays.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is < 1 or > 365) r.AddError("--share-max-days is between 1 and 365.");
+        });
         var passwordPolicy = new Option<string?>("--password-policy")
         {
             Description = "Password rule: 'tom' (default: 11 characters with upper, lower case and digits) or " +
@@ -84,7 +109,8 @@ public static class ServeCommand
 
         var command = new Command("serve", "Run the Custos server (HTTPS), creating the data directory on first run.")
         {
-            data, db, httpsPort, httpPort, bind, cert, key, proxyDomain, clamd, sluiceRelease, passwordPolicy, clipboardSeconds, passwordReuse,
+            data, db, httpsPort, httpPort, bind, cert, key, proxyDomain, clamd, sluiceRelease, role, publicUrl, shareMaxDays, passwordPolicy,
+            clipboardSeconds, passwordReuse,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -111,6 +137,9 @@ public static class ServeCommand
                 Clamd = parse.GetValue(clamd) ?? (Environment.GetEnvironmentVariable("CUSTOS_CLAMD") is { Length: > 0 } fromEnvironment
                     ? fromEnvironment : ServeOptions.DefaultClamd),
                 SluiceRelease = Enum.Parse<Core.Sluice.SluiceRelease>(parse.GetValue(sluiceRelease)!, ignoreCase: true),
+                Role = Enum.Parse<ServerRole>(parse.GetValue(role)!, ignoreCase: true),
+                PublicUrl = parse.GetValue(publicUrl),
+                ShareMaxDays = parse.GetValue(shareMaxDays),
                 Identity = new Core.Identity.IdentityOptions { PasswordPolicy = policy },
                 Vault = new Core.Vault.VaultOptions
                 {
@@ -132,6 +161,7 @@ public static class ServeCommand
             {
                 await output.WriteLineAsync($"Custos is running at {host.HttpsUrl}");
                 await output.WriteLineAsync($"Data directory: {options.DataDirectory}");
+                if (options.Role != ServerRole.All) await output.WriteLineAsync($"Role: {options.Role.ToString().ToLowerInvariant()}");
                 if (host.SetupLink is not null)
                 {
                     await output.WriteLineAsync("No administrator exists yet. Open this one-time link within one hour to create one:");

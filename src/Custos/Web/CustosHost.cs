@@ -1,4 +1,7 @@
 using Custos.Core.Sluice;
+using Custos.Core.Sharing;
+using Custos.Web.Sharing;
+using Custos.Web.Sharing.Public;
 using Custos.Core.Sluice.Antivirus;
 using Custos.Web.Sluice;
 using System.Globalization;
@@ -85,7 +88,7 @@ public sealed class CustosHost : IAsyncDisposable
             var url = new Uri($"https://{options.PublicHost}:{options.HttpsPort}/");
             string? setupLink = null;
             var setup = app.Services.GetRequiredService<FirstAdministratorSetup>();
-            if (await setup.IssueLinkAsync(new Actor("system", "local"), ct) is { } link)
+            if (options.Role != ServerRole.Edge && await setup.IssueLinkAsync(new Actor("system", "local"), ct) is { } link)
                 setupLink = new Uri(url, $"setup/{link.Token}").ToString();
             return new CustosHost(app, url, setupLink);
         }
@@ -186,17 +189,28 @@ public sealed class CustosHost : IAsyncDisposable
             {
                 WorkDirectory = Path.Combine(options.DataDirectory, "sluice-work"), Clamd = ClamdAddress(options.Clamd),
                 DefaultRelease = options.SluiceRelease, InlineWait = options.SluiceInlineWait,
+            })
+            .AddSharing(new SharingOptions
+            {
+                WorkDirectory = Path.Combine(options.DataDirectory, "share-work"), MaxExpiryDays = options.ShareMaxDays,
+                DefaultExpiryDays = Math.Min(7, options.ShareMaxDays),
             });
+        services.AddSingleton<ShareVisitorCookie>();
         services.AddHttpForwarder();
-        services.AddHostedService<WebProxyService>();
-        services.AddHostedService<Ldap.DirectorySyncService>();
-        services.AddHostedService<VaultExpiryService>();
-        services.AddHostedService<VaultStrengthService>();
-        services.AddHostedService<RetentionSweepService>();
-        services.AddHostedService<SluiceService>();
-        services.AddHostedService<DocumentIndexService>();
-        services.AddHostedService(sp => new BlobJanitorService(sp.GetRequiredService<BlobJanitor>(), database.Provider == DatabaseProvider.Sqlite,
-            sp.GetRequiredService<ILogger<BlobJanitorService>>()));
+        // An edge instance does no background work: the internal one sweeps, syncs, indexes and runs the sluice's queue.
+        if (options.Role != ServerRole.Edge)
+        {
+            services.AddHostedService<WebProxyService>();
+            services.AddHostedService<Ldap.DirectorySyncService>();
+            services.AddHostedService<VaultExpiryService>();
+            services.AddHostedService<VaultStrengthService>();
+            services.AddHostedService<RetentionSweepService>();
+            services.AddHostedService<SluiceService>();
+            services.AddHostedService<DocumentIndexService>();
+            services.AddHostedService<ShareSweepService>();
+            services.AddHostedService(sp => new BlobJanitorService(sp.GetRequiredService<BlobJanitor>(), database.Provider == DatabaseProvider.Sqlite,
+                sp.GetRequiredService<ILogger<BlobJanitorService>>()));
+        }
 
         services.AddAuthentication(SessionAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, SessionAuthenticationHandler>(SessionAuthenticationHandler.SchemeName, null);
@@ -224,6 +238,7 @@ public sealed class CustosHost : IAsyncDisposable
 
         var app = builder.Build();
         app.UseMiddleware<TransportSecurityMiddleware>(options.HttpsPort);
+        app.UseMiddleware<ServerRoleMiddleware>(options.Role);
         // Proxy hosts are served by the web proxy alone, before any of Custos's own handling.
         app.UseMiddleware<WebProxyMiddleware>();
         app.UseMiddleware<RequestLimitsMiddleware>(options.MaxRequestBodyBytes);
@@ -249,6 +264,8 @@ public sealed class CustosHost : IAsyncDisposable
         app.MapWebProxyEndpoints();
         app.MapRetentionEndpoints();
         app.MapSearchEndpoints();
+        app.MapShareEndpoints();
+        app.MapPublicShareEndpoints();
         app.MapOpenApi().RequireAuthorization();
         return app;
     }

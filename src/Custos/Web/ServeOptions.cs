@@ -36,8 +36,23 @@ public sealed record ServeOptions
     /// <summary>How long an upload waits for the sluice's verdict before it answers "in quarantine".</summary>
     public TimeSpan SluiceInlineWait { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Which part this instance serves: all (default), internal (everything but the public pages) or edge (only them; TOM 6.15, 11.1).</summary>
+    public ServerRole Role { get; init; } = ServerRole.All;
+
+    /// <summary>The origin recipients reach the public pages on ("https://share.example.com"); null: this server's own.</summary>
+    public string? PublicUrl { get; init; }
+
+    /// <summary>Links may not live longer than this many days from creation (tenant policies may allow less).</summary>
+    public int ShareMaxDays { get; init; } = 30;
+
     /// <summary>The host name users type: the certificate is made for localhost, so loopback binds are shown as that.</summary>
     public string PublicHost => IPAddress.IsLoopback(Bind) || Bind.Equals(IPAddress.Any) || Bind.Equals(IPAddress.IPv6Any)
         ? "localhost"
         : Bind.ToString();
 }
+
+/// <summary>
+/// The parts of Custos one instance serves. An edge instance in the DMZ answers only the public share and upload pages
+/// (no login, no API, no administration, no vault) and runs no background work; an internal one serves everything else.
+/// </summary>
+public enum ServerRole { All, Internal, Edge }

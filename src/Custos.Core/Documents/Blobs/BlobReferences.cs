@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Custos.Core.Documents.Blobs;
 
 /// <summary>
-/// Which blobs something still refers to: document versions, SSH session recordings and the sluice's quarantine share the blob store, so the
+/// Which blobs something still refers to: document versions, SSH session recordings and the sluice's quarantine and share packages share the blob store, so the
 /// janitor and scrub must ask both before calling a blob an orphan.
 /// </summary>
 internal static class BlobReferences
@@ -17,6 +17,8 @@ internal static class BlobReferences
             .Select(s => s.RecordingAddress!).ToListAsync(ct));
         found.UnionWith(await db.QuarantineItems.AsNoTracking().Where(q => q.BlobAddress != null && addresses.Contains(q.BlobAddress))
             .Select(q => q.BlobAddress!).ToListAsync(ct));
+        found.UnionWith(await db.ShareItems.AsNoTracking().Where(i => i.BlobAddress != null && addresses.Contains(i.BlobAddress))
+            .Select(i => i.BlobAddress!).ToListAsync(ct));
         return found;
     }
 }

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Localization;
 
 namespace Custos.Web.Localization;
 
-/// <summary>English and German; the browser's language decides until the user picks one with the switch (a cookie).</summary>
+/// <summary>English and German; the browser's language decides until the user picks one with the switch (a cookie) or a page says ?lang=.</summary>
 public static class CultureSettings
 {
     public const string CookieName = "__Host-custos-culture";
@@ -17,6 +17,8 @@ public static class CultureSettings
         options.SupportedUICultures = cultures;
         options.RequestCultureProviders =
         [
+            // ?lang=de: the public share pages (no cookie of ours for strangers, no switch form on an edge instance).
+            new QueryStringRequestCultureProvider { QueryStringKey = "lang", UIQueryStringKey = "lang" },
             new CookieRequestCultureProvider { CookieName = CookieName },
             new AcceptLanguageHeaderRequestCultureProvider(),
         ];
