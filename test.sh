@@ -24,6 +24,10 @@ command -v keepassxc-cli >/dev/null 2>&1 || missing+=(keepassxc)
 command -v gs >/dev/null 2>&1 || missing+=(ghostscript)
 command -v soffice >/dev/null 2>&1 && [ -d /usr/lib/libreoffice/program ] && ls /usr/lib/libreoffice/program/ | grep -q '^libsclo\.so$' \
   && ls /usr/lib/libreoffice/program/ | grep -q '^libsdlo\.so$' || missing+=(libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui)
+# Sharing's sensitive mode: the encrypted packages are opened with the standard tools in the tests.
+command -v qpdf >/dev/null 2>&1 || missing+=(qpdf)
+command -v 7zz >/dev/null 2>&1 || command -v 7z >/dev/null 2>&1 || missing+=(7zip)
+command -v bsdtar >/dev/null 2>&1 || missing+=(libarchive-tools)
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing ${missing[*]}"
   if [ "$(id -u)" -ne 0 ]; then echo "test.sh: need root to install ${missing[*]} (or install them first)" >&2; exit 1; fi

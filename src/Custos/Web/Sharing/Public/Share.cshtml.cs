@@ -3,6 +3,7 @@ using Custos.Core.Sharing;
 namespace Custos.Web.Sharing.Public;
 
 /// <summary>/s/{token}: the password form, then the shared files with their download links.</summary>
+[Microsoft.AspNetCore.Authorization.AllowAnonymous]
 public sealed class ShareModel(ShareGate gate, ShareLog log, ShareVisitorCookie cookies, ShareDownloads downloads)
     : PublicLinkModel(gate, log, cookies, ShareKind.Download)
 {

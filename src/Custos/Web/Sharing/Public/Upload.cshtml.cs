@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace Custos.Web.Sharing.Public;
 
 /// <summary>/u/{token}: the password form, then the file drop (a plain form posting to /u/{token}/files) and what this visitor sent.</summary>
+[Microsoft.AspNetCore.Authorization.AllowAnonymous]
 public sealed class UploadModel(ShareGate gate, ShareLog log, ShareVisitorCookie cookies, ShareUploads uploads)
     : PublicLinkModel(gate, log, cookies, ShareKind.Upload)
 {
