@@ -22,11 +22,17 @@ public sealed class ShareCreation(
     TimeProvider time,
     SharingOptions options)
 {
-    public async Task<Result<CreatedShare>> ShareAsync(TenantId tenant, ShareRequest request, DocumentCaller caller, CancellationToken ct = default)
+    /// <param name="transfers">
+    /// Files the sender uploaded for this link alone (<see cref="ShareTransfers"/>), already checked and stored; the
+    /// link takes them over, and they are deleted with it. The caller discards them if this fails.
+    /// </param>
+    public async Task<Result<CreatedShare>> ShareAsync(TenantId tenant, ShareRequest request, DocumentCaller caller, CancellationToken ct = default,
+        IReadOnlyList<ShareItem>? transfers = null)
     {
+        transfers ??= [];
         if (Common(request.Recipient, request.Message) is { } invalid) return invalid;
         if (request.DownloadLimit is < 1 or > 10_000) return ShareErrors.Invalid("A download limit is between 1 and 10,000.");
-        if (request.Documents.Count == 0 && request.FolderId is null) return ShareErrors.NothingToShare;
+        if (request.Documents.Count == 0 && request.FolderId is null && transfers.Count == 0) return ShareErrors.NothingToShare;
         if (request.Documents.Count > 0 && request.FolderId is not null) return ShareErrors.Invalid("Share documents or a folder, not both.");
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -42,8 +48,8 @@ public sealed class ShareCreation(
             : await GatherDocumentsAsync(db, tenant, request.Documents, caller, ct);
         if (!gathered.Succeeded) return gathered.Error!;
         var versions = gathered.Value!;
-        if (versions.Count == 0) return ShareErrors.NothingToShare;
-        if (versions.Count > options.MaxItems) return ShareErrors.TooManyItems;
+        if (versions.Count + transfers.Count == 0) return ShareErrors.NothingToShare;
+        if (versions.Count + transfers.Count > options.MaxItems) return ShareErrors.TooManyItems;
 
         var link = NewLink(tenant, ShareKind.Download, caller, now, expiry.Value!, password.Value!, request.Recipient, request.Message);
         link.DownloadLimit = request.DownloadLimit;
@@ -54,11 +60,16 @@ public sealed class ShareCreation(
             Id = Guid.CreateVersion7(), ShareId = link.Id, TenantId = tenant, Kind = ShareItemKind.Document, DocumentId = v.Version.DocumentId,
             VersionNumber = v.Version.Number, Name = v.Name, Size = v.Version.Size, MediaType = v.Version.MediaType, Sha256 = v.Version.Sha256,
         }).ToList();
+        foreach (var transfer in transfers)
+        {
+            transfer.ShareId = link.Id;
+            items.Add(transfer);
+        }
 
         SharePackaging.Built? package = null;
         if (request.Sensitive)
         {
-            var built = await packaging.BuildAsync(tenant, link, versions, request.Language, ct);
+            var built = await packaging.BuildAsync(tenant, link, [.. versions, .. transfers.Select(Gathered.Of)], request.Language, ct);
             if (!built.Succeeded) return built.Error!;
             package = built.Value!;
             items.Add(package.Item);
@@ -72,6 +83,7 @@ public sealed class ShareCreation(
             await db.SaveChangesAsync(ct);
             await audit.CommitAsync(db, tx, Event(caller, "share.create", link,
                 ("kind", "download"), ("items", items.Count(i => i.Kind == ShareItemKind.Document).ToString()),
+                ("transfers", transfers.Count == 0 ? null : string.Join(", ", transfers.Select(t => $"{t.Name} ({t.Size} bytes, sha256 {Convert.ToHexStringLower(t.Sha256)})"))),
                 ("documents", string.Join(',', versions.Select(v => $"{v.Version.DocumentId}@{v.Version.Number}").Take(50))),
                 ("folder", request.FolderId?.ToString()), ("expiresAt", link.ExpiresAt.ToString("O")), ("password", (link.PasswordHash is not null).ToString()),
                 ("limit", link.DownloadLimit?.ToString()), ("sensitive", link.Sensitive.ToString()), ("package", package?.Result.Kind.ToString()),
@@ -167,7 +179,15 @@ public sealed class ShareCreation(
         }
     }
 
-    internal sealed record Gathered(DocumentVersion Version, string Name);
+    internal sealed record Gathered(DocumentVersion Version, string Name)
+    {
+        /// <summary>A transfer's stored file in the shape of a version (its row id is the item's), for the packager.</summary>
+        public static Gathered Of(ShareItem transfer) => new(new DocumentVersion
+        {
+            Id = transfer.Id, TenantId = transfer.TenantId, Size = transfer.Size, Sha256 = transfer.Sha256, MediaType = transfer.MediaType,
+            Author = "", BlobAddress = transfer.BlobAddress!, WrappedKey = transfer.WrappedKey!,
+        }, transfer.Name);
+    }
 
     private async Task<Result<List<Gathered>>> GatherDocumentsAsync(CustosDbContext db, TenantId tenant, IReadOnlyList<ShareDocument> documents,
         DocumentCaller caller, CancellationToken ct)

@@ -30,20 +30,22 @@ public sealed class ShareDownloads(
         public ValueTask DisposeAsync() => Content.DisposeAsync();
     }
 
-    /// <summary>What the recipient sees: the package alone in sensitive mode, the documents otherwise.</summary>
+    /// <summary>What the recipient sees: the package alone in sensitive mode, the documents and transfers otherwise.</summary>
     public async Task<IReadOnlyList<ShareItem>> ItemsAsync(ShareLink link, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var kind = link.Sensitive ? ShareItemKind.Package : ShareItemKind.Document;
-        return await db.ShareItems.AsNoTracking().Where(i => i.ShareId == link.Id && i.Kind == kind).OrderBy(i => i.Name).ToListAsync(ct);
+        return await Visible(db, link).OrderBy(i => i.Name).ToListAsync(ct);
     }
 
     public async Task<ShareItem?> ItemAsync(ShareLink link, Guid itemId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var kind = link.Sensitive ? ShareItemKind.Package : ShareItemKind.Document;
-        return await db.ShareItems.AsNoTracking().SingleOrDefaultAsync(i => i.Id == itemId && i.ShareId == link.Id && i.Kind == kind, ct);
+        return await Visible(db, link).SingleOrDefaultAsync(i => i.Id == itemId, ct);
     }
+
+    private static IQueryable<ShareItem> Visible(CustosDbContext db, ShareLink link) =>
+        db.ShareItems.AsNoTracking().Where(i => i.ShareId == link.Id
+            && (link.Sensitive ? i.Kind == ShareItemKind.Package : i.Kind == ShareItemKind.Document || i.Kind == ShareItemKind.Transfer));
 
     public async Task<Result<File>> OpenAsync(ShareLink link, ShareItem item, long offset, ShareClient client, CancellationToken ct = default)
     {
@@ -76,7 +78,7 @@ public sealed class ShareDownloads(
                 new Dictionary<string, string?>
                 {
                     ["item"] = item.Name, ["document"] = item.DocumentId?.ToString(), ["version"] = item.VersionNumber?.ToString(),
-                    ["package"] = item.Kind == ShareItemKind.Package ? "true" : null, ["from"] = offset.ToString(), ["counted"] = counted.ToString(),
+                    ["kind"] = item.Kind.ToString(), ["from"] = offset.ToString(), ["counted"] = counted.ToString(),
                     ["visitor"] = client.Visitor,
                 }), ct);
         }
@@ -95,7 +97,7 @@ public sealed class ShareDownloads(
     /// <summary>The stored content behind an item; null when the document went away or the sender can no longer read it.</summary>
     private async Task<Source?> SourceAsync(CustosDbContext db, ShareLink link, ShareItem item, CancellationToken ct)
     {
-        if (item.Kind == ShareItemKind.Package) return item.BlobAddress is null ? null : new Source(item.Id, item.BlobAddress, item.WrappedKey!);
+        if (item.Kind != ShareItemKind.Document) return item.BlobAddress is null ? null : new Source(item.Id, item.BlobAddress, item.WrappedKey!);
         var document = await db.Documents.AsNoTracking().SingleOrDefaultAsync(d => d.Id == item.DocumentId && d.TenantId == link.TenantId, ct);
         if (document is null) return null;
         var sender = new DocumentCaller(link.CreatedBy, link.CreatedByName, new Actor($"share:{link.Id}", null), "share");

@@ -56,12 +56,16 @@ public sealed class ShareLink
     public string? EndReason { get; set; }
 }
 
-/// <summary>What a shared item is: a document version, or the encrypted package of a sensitive link.</summary>
-public enum ShareItemKind { Document, Package }
+/// <summary>
+/// What a shared item is: a document version, the encrypted package of a sensitive link, or a file the sender uploaded
+/// for this link alone (checked by the sluice, kept outside the document store, deleted when the link ends).
+/// </summary>
+public enum ShareItemKind { Document, Package, Transfer }
 
 /// <summary>
 /// One file of a download link: a fixed document version (a folder share is a snapshot of its documents' versions at
-/// creation), or the sensitive-mode package, stored encrypted like a version and deleted when the link ends.
+/// creation), or a file that exists only for the link (the sensitive-mode package, an ad-hoc upload), stored encrypted
+/// like a version and deleted when the link ends.
 /// </summary>
 public sealed class ShareItem
 {
@@ -76,7 +80,7 @@ public sealed class ShareItem
     public long Size { get; set; }
     public required string MediaType { get; set; }
     public required byte[] Sha256 { get; set; }
-    /// <summary>Packages only: their own blob and content key (sealed by the tenant key, bound to this row).</summary>
+    /// <summary>Packages and transfers: their own blob and content key (sealed by the tenant key, bound to this row).</summary>
     public string? BlobAddress { get; set; }
     public byte[]? WrappedKey { get; set; }
 }

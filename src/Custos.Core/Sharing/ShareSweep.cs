@@ -8,7 +8,7 @@ namespace Custos.Core.Sharing;
 /// <summary>
 /// Ends links whose time is up (TOM 7.3, 7.6): expired, revoked, locked, or with their download limit used up (once no
 /// counted download has started within the last hour, so a running transfer can still finish). Data that existed only
-/// for the transfer, the sensitive-mode package, is deleted and the deletion audited with the end, in one transaction;
+/// for the transfer (the sensitive-mode package, files the sender uploaded for the link alone) is deleted and the deletion audited with the end, in one transaction;
 /// the blob goes after the commit (a failure leaves an orphan for the janitor, never a reference without content).
 /// </summary>
 public sealed class ShareSweep(IDbContextFactory<CustosDbContext> dbFactory, SharePackaging packaging, AuditLog audit, TimeProvider time)
@@ -37,14 +37,14 @@ public sealed class ShareSweep(IDbContextFactory<CustosDbContext> dbFactory, Sha
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         if (await db.ShareLinks.Where(s => s.Id == link.Id && s.EndedAt == null)
                 .ExecuteUpdateAsync(s => s.SetProperty(l => l.EndedAt, now).SetProperty(l => l.EndReason, reason), ct) == 0) return;
-        var packages = await db.ShareItems.Where(i => i.ShareId == link.Id && i.Kind == ShareItemKind.Package).ToListAsync(ct);
+        var packages = await db.ShareItems.Where(i => i.ShareId == link.Id && i.Kind != ShareItemKind.Document).ToListAsync(ct);
         db.ShareItems.RemoveRange(packages);
         await db.SaveChangesAsync(ct);
         await audit.CommitAsync(db, tx, new AuditEntry("system", "share.end", AuditOutcome.Success, link.TenantId, $"share:{link.Id}", null,
             new Dictionary<string, string?>
             {
                 ["reason"] = reason, ["downloads"] = link.Downloads.ToString(), ["uploads"] = link.UploadedFiles.ToString(),
-                ["deleted"] = packages.Count == 0 ? null : string.Join(", ", packages.Select(p => $"package {p.Name} ({p.Size} bytes)")),
+                ["deleted"] = packages.Count == 0 ? null : string.Join(", ", packages.Select(p => $"{p.Kind.ToString().ToLowerInvariant()} {p.Name} ({p.Size} bytes)")),
             }), ct);
         foreach (var package in packages) await packaging.DiscardAsync(package, CancellationToken.None);
     }

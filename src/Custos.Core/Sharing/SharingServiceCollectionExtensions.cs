@@ -15,5 +15,6 @@ public static class SharingServiceCollectionExtensions
             .AddSingleton<ShareGate>()
             .AddSingleton<ShareDownloads>()
             .AddSingleton<ShareUploads>()
+            .AddSingleton<ShareTransfers>()
             .AddSingleton<ShareSweep>();
 }

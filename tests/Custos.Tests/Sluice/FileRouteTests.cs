@@ -28,6 +28,7 @@ public sealed class FileRouteTests
         ["UploadSshFile"] = FileIntake.Screened,
         ["CheckFile"] = FileIntake.Screened,
         ["PublicUpload"] = FileIntake.Quarantine,
+        ["SendFiles"] = FileIntake.Screened,
         ["ImportVault"] = FileIntake.Parsed,
         ["EntryModel.OnPostAttachAsync"] = FileIntake.Screened,
         ["TransferModel.OnPostImportAsync"] = FileIntake.Parsed,

@@ -21,7 +21,7 @@ public static partial class UploadLimits
         if (ImportRoute().IsMatch(value)) return Import;
         if (DocumentRoute().IsMatch(value)) return Document;
         if (SshFileRoute().IsMatch(value)) return SshFile;
-        if (PublicUploadRoute().IsMatch(value)) return Document;
+        if (PublicUploadRoute().IsMatch(value) || SendRoute().IsMatch(value)) return Document;
         return null;
     }
 
@@ -37,6 +37,10 @@ public static partial class UploadLimits
     /// <summary>An upload request's file drop: the link's own size limit applies on top.</summary>
     [GeneratedRegex(@"^/u/[A-Za-z0-9_-]{43}/files/?$")]
     private static partial Regex PublicUploadRoute();
+
+    /// <summary>Files a sender uploads for a link alone.</summary>
+    [GeneratedRegex(@"^/api/v1/tenants/[0-9a-fA-F-]{36}/shares/send/?$")]
+    private static partial Regex SendRoute();
 
     [GeneratedRegex(@"^/api/v1/tenants/[0-9a-fA-F-]{36}/vault/entries/[0-9a-fA-F-]{36}/ssh/files/?$")]
     private static partial Regex SshFileRoute();

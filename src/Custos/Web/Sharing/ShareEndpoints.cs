@@ -4,7 +4,10 @@ using Custos.Core.Identity;
 using Custos.Core.Sharing;
 using Custos.Web.Documents;
 using Custos.Web.Identity;
+using Custos.Web.Sluice;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
 
 namespace Custos.Web.Sharing;
 
@@ -47,6 +50,8 @@ public static class ShareEndpoints
             return Created(http, created);
         }).Writes().WithName("CreateShare");
 
+        shares.MapPost("/send", SendAsync).Writes().DisableAntiforgery().TakesFiles(FileIntake.Screened).WithName("SendFiles");
+
         shares.MapPost("/requests", async (Guid tenant, RequestInput body, HttpContext http, ShareCreation creation, TimeProvider time, CancellationToken ct) =>
         {
             if (Mode(body.Password) is not { } mode) return ShareApi.Problem(ShareErrors.Invalid("password is generate, given or none."));
@@ -79,6 +84,63 @@ public static class ShareEndpoints
             return ShareApi.From(await policies.SetAsync(new TenantId(tenant),
                 new SharePolicies.Policy(body.PasswordRequired, body.DefaultExpiryDays, body.MaxExpiryDays, body.UploadRequestsAllowed), http.Actor(), ct));
         }).Writes().WithName("SetSharePolicy");
+    }
+
+    /// <summary>
+    /// Files uploaded for a link alone (like Bitwarden Send): multipart/form-data whose first part "options" holds the
+    /// link's settings as JSON (as for POST /shares, documents optional), then the files. Each file is screened by the
+    /// sluice as it arrives and stored encrypted; if any is refused or the link cannot be made, none is kept.
+    /// </summary>
+    private static async Task<IResult> SendAsync(Guid tenant, HttpContext http, ShareCreation creation, ShareTransfers transfers, TimeProvider time,
+        CancellationToken ct)
+    {
+        var boundary = MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var type)
+            && type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase) ? HeaderUtilities.RemoveQuotes(type.Boundary).Value : null;
+        if (boundary is not { Length: > 0 and <= 200 })
+            return ShareApi.Problem(ShareErrors.Invalid("Send multipart/form-data: a part \"options\" (JSON), then the files."));
+        var reader = new MultipartReader(boundary, http.Request.Body);
+        var first = await reader.ReadNextSectionAsync(ct);
+        ShareInput? body = null;
+        if (first is not null && ContentDispositionHeaderValue.TryParse(first.ContentDisposition, out var options) && options.Name.Value == "options")
+        {
+            try
+            {
+                body = await System.Text.Json.JsonSerializer.DeserializeAsync<ShareInput>(first.Body, http.RequestServices
+                    .GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions, ct);
+            }
+            catch (System.Text.Json.JsonException e)
+            {
+                return ShareApi.Problem(ShareErrors.Invalid($"The options are not valid JSON: {e.Message}"));
+            }
+        }
+        if (body is null) return ShareApi.Problem(ShareErrors.Invalid("The first part must be \"options\" with the link's settings as JSON."));
+        if (Mode(body.Password) is not { } mode) return ShareApi.Problem(ShareErrors.Invalid("password is generate, given or none."));
+
+        var caller = http.DocumentCaller();
+        var received = new List<ShareItem>();
+        try
+        {
+            while (await reader.ReadNextSectionAsync(ct) is { } section)
+            {
+                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.IsFileDisposition()) continue;
+                var name = disposition.FileNameStar.HasValue ? disposition.FileNameStar.Value : HeaderUtilities.RemoveQuotes(disposition.FileName).Value;
+                var file = await transfers.ReceiveAsync(new TenantId(tenant), name, section.ContentType, section.Body, caller, ct);
+                if (!file.Succeeded) return ShareApi.Problem(file.Error!);
+                received.Add(file.Value!);
+            }
+            var created = await creation.ShareAsync(new TenantId(tenant), new ShareRequest
+            {
+                Documents = body.Documents ?? [], FolderId = body.FolderId, ExpiresAt = Expiry(body.ExpiresAt, body.ExpiresInDays, time),
+                PasswordMode = mode, Password = body.OwnPassword, DownloadLimit = body.DownloadLimit, Sensitive = body.Sensitive,
+                Recipient = body.Recipient, Message = body.Message, NotifyOnFirstDownload = body.NotifyOnFirstDownload, Language = Language(body.Language),
+            }, caller, ct, received);
+            if (created.Succeeded) received.Clear();
+            return Created(http, created);
+        }
+        finally
+        {
+            await transfers.DiscardAsync(received);
+        }
     }
 
     private static IResult Created(HttpContext http, Result<CreatedShare> created)
