@@ -154,6 +154,16 @@ public sealed partial class ShareCommandTests
         Assert.Equal(1, notErins.ExitCode);
         Assert.Contains("No link whose id starts with", notErins.Error);
 
+        // carol manages Acme's documents: she sees all of its links, and finds dave's by a prefix too; erin may not list them all.
+        var all = (await ShareOkAsync(cli, "carol", "ls", "--all")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var carolShows = await ShareOkAsync(cli, "carol", "show", id[..13]);
+        var erinAll = await cli.ShareAsync("erin", "ls", "--all");
+
+        Assert.Equal(1 + ids.Count, all.Length);
+        Assert.All(all.Skip(1), row => Assert.EndsWith("dave", row));
+        Assert.Contains($"Link {id}: download, active", carolShows);
+        Assert.Equal(1, erinAll.ExitCode);
+
         // A token without the scope shares: the server refuses, and the message says which token would do.
         var documentsOnly = await cli.TokenFileAsync("erin", "documents:read");
         var noScope = await cli.WithTokenAsync(documentsOnly, ["share", "ls"]);
