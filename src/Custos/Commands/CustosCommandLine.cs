@@ -28,6 +28,7 @@ public static class CustosCommandLine
         root.Subcommands.Add(SecureUse.ScpCommand.Create(output, error));
         root.Subcommands.Add(Documents.DocumentCommand.Create(output, error));
         root.Subcommands.Add(Sluice.SluiceCommand.Create(output, error));
+        root.Subcommands.Add(Sharing.ShareCommand.Create(output, error));
 
         var parse = root.Parse(args);
         var configuration = new InvocationConfiguration { Output = output, Error = error };

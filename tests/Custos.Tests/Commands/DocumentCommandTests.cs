@@ -232,7 +232,10 @@ public sealed class DocumentCommandTests
         public void Report(long value) => Values.Add(value);
     }
 
-    /// <summary>The document test world with each user's token in a file, and `custos doc` run as one of them (also for the other doc tests).</summary>
+    /// <summary>
+    /// The document test world with each user's token in a file, and `custos doc` run as one of them (also for the other
+    /// doc tests, and `sluice` and `share`, which take the same options).
+    /// </summary>
     internal sealed class DocumentCli : IAsyncDisposable
     {
         private readonly Dictionary<string, string> tokenFiles = [];
@@ -243,25 +246,35 @@ public sealed class DocumentCommandTests
         public TestDatabase Db => Setup.Server.Db;
         public string WorkDirectory { get; } = Path.Combine(Path.GetTempPath(), "custos-doc-cli-" + Guid.NewGuid().ToString("N"));
 
-        public static async Task<DocumentCli> StartAsync(string kind)
+        /// <param name="moreScopes">Scopes the users' tokens have besides documents:read and documents:write.</param>
+        public static async Task<DocumentCli> StartAsync(string kind, params string[] moreScopes)
         {
             var cli = new DocumentCli(await DocumentTestSetup.StartAsync(kind));
             Directory.CreateDirectory(cli.WorkDirectory);
             foreach (var user in new[] { "carol", "dave", "erin" })
-            {
-                var path = Path.Combine(cli.WorkDirectory, user + ".token");
-                await File.WriteAllTextAsync(path, await cli.Setup.Server.TokenAsync(user, "documents:read", "documents:write") + "\n");
-                cli.tokenFiles[user] = path;
-            }
+                cli.tokenFiles[user] = await cli.TokenFileAsync(user, ["documents:read", "documents:write", .. moreScopes]);
             return cli;
         }
 
-        public Task<CliResult> RunAsync(string user, params string[] args) => Cli.RunAsync(["doc", .. args,
-            "--server", Setup.Server.Server.HttpsUrl.ToString(), "--token-file", tokenFiles[user], "--data", Db.DataDirectory, "--tenant", "Acme"]);
+        /// <summary>A new token of <paramref name="user"/> with exactly these scopes, in a file.</summary>
+        public async Task<string> TokenFileAsync(string user, params string[] scopes)
+        {
+            var path = Path.Combine(WorkDirectory, $"{user}-{Guid.NewGuid():N}.token");
+            await File.WriteAllTextAsync(path, await Setup.Server.TokenAsync(user, scopes) + "\n");
+            return path;
+        }
+
+        public Task<CliResult> RunAsync(string user, params string[] args) => WithTokenAsync(tokenFiles[user], ["doc", .. args]);
 
         /// <summary>`custos sluice …` as <paramref name="user"/>, with the same server, token and tenant.</summary>
-        public Task<CliResult> SluiceAsync(string user, params string[] args) => Cli.RunAsync(["sluice", .. args,
-            "--server", Setup.Server.Server.HttpsUrl.ToString(), "--token-file", tokenFiles[user], "--data", Db.DataDirectory, "--tenant", "Acme"]);
+        public Task<CliResult> SluiceAsync(string user, params string[] args) => WithTokenAsync(tokenFiles[user], ["sluice", .. args]);
+
+        /// <summary>`custos share …` as <paramref name="user"/> (whose token needs the scope shares: see <see cref="StartAsync"/>).</summary>
+        public Task<CliResult> ShareAsync(string user, params string[] args) => WithTokenAsync(tokenFiles[user], ["share", .. args]);
+
+        /// <summary>`custos NOUN VERB …` with the token in <paramref name="tokenFile"/>, on the test's server and tenant.</summary>
+        public Task<CliResult> WithTokenAsync(string tokenFile, string[] args) => Cli.RunAsync([.. args,
+            "--server", Setup.Server.Server.HttpsUrl.ToString(), "--token-file", tokenFile, "--data", Db.DataDirectory, "--tenant", "Acme"]);
 
         public async Task<string> OkAsync(string user, params string[] args)
         {
@@ -279,11 +292,14 @@ public sealed class DocumentCommandTests
         public Task<CliResult> ScrubAsync(params string[] more) => Cli.RunAsync(["doc", "scrub", .. Cli.DatabaseArgs(Db), .. more]);
 
         /// <summary>Puts a random file of <paramref name="size"/> bytes as <paramref name="name"/>; returns the document's id.</summary>
-        public async Task<Guid> PutAsync(string user, string folder, string name, int size)
-        {
+        public Task<Guid> PutAsync(string user, string folder, string name, int size) =>
             // Random text (hex): whatever the name says (.txt, .dat), the sluice finds content that matches it.
-            var file = WriteFile(Guid.NewGuid().ToString("N"), System.Text.Encoding.ASCII.GetBytes(Convert.ToHexString(DocumentTestSetup.RandomContent((size + 1) / 2)))[..size]);
-            var output = await OkAsync(user, "put", file, "--folder", folder, "--name", name, "--json");
+            PutAsync(user, folder, name, System.Text.Encoding.ASCII.GetBytes(Convert.ToHexString(DocumentTestSetup.RandomContent((size + 1) / 2)))[..size]);
+
+        /// <summary>Puts <paramref name="content"/> as <paramref name="name"/>; returns the document's id.</summary>
+        public async Task<Guid> PutAsync(string user, string folder, string name, byte[] content)
+        {
+            var output = await OkAsync(user, "put", WriteFile(Guid.NewGuid().ToString("N"), content), "--folder", folder, "--name", name, "--json");
             return JsonDocument.Parse(output).RootElement.GetProperty("id").GetGuid();
         }
 

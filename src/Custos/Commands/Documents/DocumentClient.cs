@@ -22,11 +22,17 @@ internal sealed class DocumentClient : IDisposable
 
     private readonly HttpClient http;
     private readonly ServerTrust trust;
+    private readonly RemoteProblems.Texts problems;
 
-    public DocumentClient(Uri server, string token, ServerTrust trust)
+    /// <param name="problems">How refusals read; default: as the document store's (another command on the same API names its own scopes).</param>
+    public DocumentClient(Uri server, string token, ServerTrust trust, RemoteProblems.Texts? problems = null)
     {
         Server = server;
         this.trust = trust;
+        this.problems = problems ?? new(
+            Forbidden: "The server refused: your user, or this token's scopes (documents:read, documents:write), may not do this.",
+            StepUp: StepUpText,
+            NotFound: $"The server at {server} has no document store at this address; check --server (or the server is older than this command).");
         var handler = new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
@@ -160,10 +166,10 @@ internal sealed class DocumentClient : IDisposable
 
     private Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken ct) => RemoteProblems.ReadAsync<T>(response, DocumentJson.Web, Server, ct);
 
-    private Task<string> ErrorOfAsync(HttpResponseMessage response, CancellationToken ct) => RemoteProblems.DescribeAsync(response, Server, new(
-        Forbidden: "The server refused: your user, or this token's scopes (documents:read, documents:write), may not do this.",
-        StepUp: "This is in a sensitive tenant: it needs a confirmation with your security key, which only the web interface can give.",
-        NotFound: $"The server at {Server} has no document store at this address; check --server (or the server is older than this command)."), ct);
+    /// <summary>The answer to a step-up demand: only the web interface can ask for the security key.</summary>
+    public const string StepUpText = "This is in a sensitive tenant: it needs a confirmation with your security key, which only the web interface can give.";
+
+    private Task<string> ErrorOfAsync(HttpResponseMessage response, CancellationToken ct) => RemoteProblems.DescribeAsync(response, Server, problems, ct);
 
     public void Dispose() => http.Dispose();
 }

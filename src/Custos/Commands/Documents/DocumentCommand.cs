@@ -31,7 +31,7 @@ public static class DocumentCommand
 }
 
 /// <summary>Builds verbs that open a client from the connection options and turn failures into exit codes.</summary>
-internal sealed class DocumentVerbs(DocumentConnection connection, TextWriter output, TextWriter error)
+internal sealed class DocumentVerbs(RemoteConnection<DocumentClient> connection, TextWriter output, TextWriter error)
 {
     public Command Verb(string name, string description, IEnumerable<Symbol> symbols, Func<DocumentCall, CancellationToken, Task<int>> action) =>
         RemoteVerbs.Create(name, description, symbols, connection, error,

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text;
 
 namespace Custos.Commands.Documents;
 
@@ -73,19 +72,8 @@ internal static class DocumentSearchVerbs
             h.Tags is { Count: > 0 } t ? string.Join(",", t) : "-",
             DocumentRetentionVerbs.State(h.RetentionState, h.RetainUntil) + (h.ClassName is { } c ? $" [{c}]" : ""),
         }).ToList();
-        string[] header = ["DOCUMENT", "VER", "SIZE", "MODIFIED (UTC)", "TAGS", "RETENTION"];
-        var widths = Enumerable.Range(0, header.Length).Select(i => Math.Min(60, rows.Append(header).Max(r => r[i].Length))).ToArray();
-        foreach (var row in rows.Prepend(header))
-        {
-            var line = new StringBuilder();
-            for (var i = 0; i < row.Length; i++)
-            {
-                var cell = i < row.Length - 1 && row[i].Length > widths[i] ? row[i][..(widths[i] - 1)] + "…" : row[i];
-                // Sizes right-aligned, so that they compare at a glance.
-                line.Append(i == row.Length - 1 ? cell : i == 2 ? cell.PadLeft(widths[i]) : cell.PadRight(widths[i])).Append("  ");
-            }
-            await output.WriteLineAsync(line.ToString().TrimEnd());
-        }
+        // Sizes right-aligned, so that they compare at a glance.
+        await TextTable.WriteAsync(output, ["DOCUMENT", "VER", "SIZE", "MODIFIED (UTC)", "TAGS", "RETENTION"], rows, 2);
     }
 
     /// <summary>What the table does not say: nothing found, more than shown, documents the words could not be looked for in yet.</summary>

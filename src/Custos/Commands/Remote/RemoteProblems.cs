@@ -10,7 +10,8 @@ internal static class RemoteProblems
     /// <param name="Forbidden">A 403 without details: what may have refused.</param>
     /// <param name="StepUp">The answer to auth.step_up_required.</param>
     /// <param name="NotFound">A 404 that is no problem document (no such API at this address); null: treated like any other status.</param>
-    public sealed record Texts(string Forbidden, string StepUp, string? NotFound = null);
+    /// <param name="ScopeHint">Added when the token lacks a scope: how to get one that has it; null: the server's words alone.</param>
+    public sealed record Texts(string Forbidden, string StepUp, string? NotFound = null, string? ScopeHint = null);
 
     public static async Task<T> ReadAsync<T>(HttpResponseMessage response, JsonSerializerOptions options, Uri server, CancellationToken ct)
     {
@@ -52,6 +53,8 @@ internal static class RemoteProblems
             // Not a problem document (a proxy's page, say): the status line below says what can be said.
         }
         if (response.StatusCode == HttpStatusCode.Forbidden && detail is null && code is null) return texts.Forbidden;
+        if (response.StatusCode == HttpStatusCode.Forbidden && texts.ScopeHint is { } hint && detail?.StartsWith("The token lacks the scope ", StringComparison.Ordinal) == true)
+            return OneLine($"{detail} {hint}");
         if (code == "auth.step_up_required") return texts.StepUp;
         var message = (title, detail) switch
         {
