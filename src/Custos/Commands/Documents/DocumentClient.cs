@@ -101,6 +101,27 @@ internal sealed class DocumentClient : IDisposable
         return await ReadAsync<T>(response, ct);
     }
 
+    /// <summary>
+    /// multipart/form-data: a part "options" with <paramref name="options"/> as JSON, then each file streamed as it is
+    /// read (files uploaded for a share link alone).
+    /// </summary>
+    public async Task<T> PostFilesAsync<T>(string path, object options, IReadOnlyList<(string Name, Stream Content, long Length)> files, CancellationToken ct)
+    {
+        using var form = new MultipartFormDataContent();
+        form.Add(JsonContent.Create(options, options.GetType(), options: DocumentJson.Web), "options");
+        foreach (var (name, content, length) in files)
+        {
+            var part = new StreamContent(content, 256 * 1024);
+            part.Headers.ContentLength = length;
+            part.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+            form.Add(part, "files", name);
+        }
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = form };
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        using var response = await SendRawAsync(request, HttpCompletionOption.ResponseContentRead, ct);
+        return await ReadAsync<T>(response, ct);
+    }
+
     /// <summary>A download whose headers have arrived; its body is read from <see cref="HttpResponseMessage.Content"/> as it comes.</summary>
     public async Task<HttpResponseMessage> DownloadAsync(string path, CancellationToken ct)
     {

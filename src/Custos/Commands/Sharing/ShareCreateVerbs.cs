@@ -74,12 +74,20 @@ internal static class ShareCreateVerbs
         var sensitive = new Option<bool>("--sensitive") { Description = "Sensitive mode: the recipient gets one encrypted package, its password shown once." };
         var notify = new Option<bool>("--notify") { Description = "Notify you (a Custos notification) at the first download." };
         var version = new Option<int?>("--version") { Description = "Share this version of the one document named (default: its current one)." };
-        return verbs.Verb("create", "Create a download link to documents or a folder; prints its URL and password once.",
-            [documentsArgument, folder, limit, sensitive, notify, version, .. link.All], async (call, ct) =>
+        var file = new Option<string[]>("--file")
+        {
+            Description = "A local file to send through this link alone (checked by the sluice, not filed as a document, deleted when the link ends); repeatable.",
+            HelpName = "PATH", AllowMultipleArgumentsPerToken = false,
+        };
+        return verbs.Verb("create", "Create a download link to documents, a folder or files sent for it alone; prints its URL and password once.",
+            [documentsArgument, folder, file, limit, sensitive, notify, version, .. link.All], async (call, ct) =>
         {
             var named = call.Get(documentsArgument) ?? [];
-            if ((named.Length > 0) == (call.Get(folder) is not null))
+            var sent = call.Get(file) ?? [];
+            if (named.Length > 0 && call.Get(folder) is not null)
                 throw new VaultUsageException("Name the documents to share, or a folder with --folder (not both).");
+            if (named.Length == 0 && call.Get(folder) is null && sent.Length == 0)
+                throw new VaultUsageException("Name the documents to share, a folder with --folder, or files with --file.");
             if (call.Get(version) is not null && named.Length != 1)
                 throw new VaultUsageException("--version goes with exactly one document.");
             var body = link.Body(call);
@@ -88,7 +96,7 @@ internal static class ShareCreateVerbs
             {
                 body["folderId"] = Guid.TryParse(folderName, out var id) ? id : (await documents.FolderAsync(folderName, ct)).Id;
             }
-            else
+            else if (named.Length > 0)
             {
                 var ids = new List<object>();
                 foreach (var name in named) ids.Add(new { documentId = await documents.DocumentIdAsync(name, ct), version = call.Get(version) });
@@ -96,11 +104,34 @@ internal static class ShareCreateVerbs
             }
             (body["downloadLimit"], body["sensitive"], body["notifyOnFirstDownload"]) = (call.Get(limit), call.Get(sensitive), call.Get(notify));
 
-            var created = await call.Client.PostAsync<ShareCreated>(ShareCommand.Api(documents), body, ct);
+            ShareCreated created;
+            if (sent.Length == 0)
+            {
+                created = await call.Client.PostAsync<ShareCreated>(ShareCommand.Api(documents), body, ct);
+            }
+            else
+            {
+                var streams = new List<(string, Stream, long)>();
+                try
+                {
+                    foreach (var path in sent)
+                    {
+                        var info = new FileInfo(path);
+                        if (!info.Exists) throw new CommandException($"No such file: {path}");
+                        streams.Add((info.Name, info.OpenRead(), info.Length));
+                    }
+                    created = await call.Client.PostFilesAsync<ShareCreated>($"{ShareCommand.Api(documents)}/send", body, streams, ct);
+                }
+                finally
+                {
+                    foreach (var (_, stream, _) in streams) await stream.DisposeAsync();
+                }
+            }
             if (call.Get(link.Json)) return await call.PrintJsonAsync(created);
             var s = created.Share;
             var files = s.Items.Where(i => i.Kind != "Package").ToList();
-            var what = files.Count == 1 ? $"{files[0].Name} (version {files[0].VersionNumber})" : $"{files.Count} documents";
+            var what = files.Count == 1 ? files[0].Kind == "Transfer" ? files[0].Name : $"{files[0].Name} (version {files[0].VersionNumber})"
+                : $"{files.Count} files";
             await call.Output.WriteLineAsync($"Shared {what}{For(s)}, link {s.Id}.");
             return await PrintSecretsAsync(call, created, ("ends", $"{DocumentBrowseVerbs.Time(s.ExpiresAt)}" +
                 (s.DownloadLimit is { } l ? $", or after {l} download{(l == 1 ? "" : "s")}" : "")));

@@ -23,7 +23,8 @@ public sealed class RequestLimitsMiddleware(RequestDelegate next, long maxBodyBy
         {
             // Forms are buffered by the framework anyway; reading a chunked one here lets the limit answer 413 before
             // anti-forgery validation turns the failed read into a 400.
-            if (context.Request.ContentLength is null && context.Request.HasFormContentType)
+            // Not the routes that stream their files (the framework would spool them to disk in the clear).
+            if (context.Request.ContentLength is null && context.Request.HasFormContentType && !UploadLimits.StreamsForm(context.Request.Path))
                 await context.Request.ReadFormAsync(context.RequestAborted);
             await next(context);
         }

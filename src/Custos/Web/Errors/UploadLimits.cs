@@ -14,6 +14,9 @@ public static partial class UploadLimits
     /// <summary>A file copied to an SSH target (streamed through, never held in memory).</summary>
     public const long SshFile = 20L * 1024 * 1024 * 1024;
 
+    /// <summary>Routes that read multipart/form-data section by section, straight into encrypted storage: never buffered as a form.</summary>
+    public static bool StreamsForm(PathString path) => PublicUploadRoute().IsMatch(path.Value ?? "") || SendRoute().IsMatch(path.Value ?? "");
+
     public static long? For(PathString path)
     {
         var value = path.Value ?? "";

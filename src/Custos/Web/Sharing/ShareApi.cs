@@ -17,8 +17,9 @@ internal static class ShareApi
 
     public static IResult From<T>(Result<T> result) => result.Succeeded ? Results.Ok(result.Value) : Problem(result.Error!);
 
-    public static IResult Problem(Error error) => error.Code.StartsWith("document.", StringComparison.Ordinal)
-        ? DocumentApi.Problem(error)
+    public static IResult Problem(Error error) =>
+        error.Code.StartsWith("document.", StringComparison.Ordinal) ? DocumentApi.Problem(error)
+        : error.Code.StartsWith("sluice.", StringComparison.Ordinal) ? Sluice.SluiceApi.Problem(error)
         : Results.Problem(statusCode: StatusOf(error), title: error.Message, extensions: new Dictionary<string, object?> { ["code"] = error.Code });
 
     private static int StatusOf(Error error) => error.Code switch
