@@ -9,7 +9,12 @@ namespace Custos.Tests.Security;
 /// <summary>Deny by default: every route of the host needs a logged-in user unless it is on this short public list.</summary>
 public sealed class RouteAuthorizationTests
 {
-    private static readonly string[] PublicRoutes = ["/healthz", "/readyz", "/login", "/setup/{token}", "/culture", "/api/v1/password-strength"];
+    private static readonly string[] PublicRoutes =
+    [
+        "/healthz", "/readyz", "/login", "/setup/{token}", "/culture", "/api/v1/password-strength",
+        // Share links: the recipient has no account; the token (and the link's password) is the authorisation.
+        "/s/{token}", "/s/{token}/files/{item:guid}", "/u/{token}", "/u/{token}/files",
+    ];
 
     private static List<RouteEndpoint> Endpoints(TestServer server) =>
         server.Host.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();

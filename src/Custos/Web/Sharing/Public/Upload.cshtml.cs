@@ -1,9 +1,11 @@
 using Custos.Core.Sharing;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Custos.Web.Sharing.Public;
 
 /// <summary>/u/{token}: the password form, then the file drop (a plain form posting to /u/{token}/files) and what this visitor sent.</summary>
+[AllowAnonymous]
 public sealed class UploadModel(ShareGate gate, ShareLog log, ShareVisitorCookie cookies, ShareUploads uploads)
     : PublicLinkModel(gate, log, cookies, ShareKind.Upload)
 {
