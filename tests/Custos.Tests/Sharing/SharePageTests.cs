@@ -280,7 +280,7 @@ public sealed partial class SharePageTests
         var german = await HtmlAsync(erin, tenantList);
         Assert.Contains("<a href=\"/shares\">Freigaben</a>", german);
         Assert.Contains("Gültig bis", german);
-        Assert.Contains("0 Downloads", german);
+        Assert.Contains("0× heruntergeladen, kein Limit", german);
         Assert.Contains("Passwort erzeugen (empfohlen)", await HtmlAsync(erin, $"{tenantList}/new?document={doc}"));
     }
 

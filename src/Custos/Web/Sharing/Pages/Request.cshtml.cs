@@ -24,6 +24,8 @@ public sealed class RequestUploadsModel(AccessPolicy policy, TenantAdministratio
     [BindProperty] public long? MaxSize { get; set; }
 
     public FolderView Folder { get; private set; } = null!;
+    /// <summary>Files are requested into a folder one may write in (the service checks it again).</summary>
+    public bool CanWrite => ParseRights(Folder.Rights).Allows(DocumentRights.Write);
     public int DefaultMaxFiles => options.DefaultMaxFiles;
     public long DefaultMaxSize => options.DefaultMaxBytes / MiB;
 
