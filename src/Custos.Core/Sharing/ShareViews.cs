@@ -24,7 +24,7 @@ public sealed record ShareView(
         l.Id, l.TenantId, l.Kind, StateOf(l, now), l.Recipient, l.Message, l.CreatedByName, l.CreatedAt, l.ExpiresAt, l.ExpiryCeiling,
         l.PasswordHash is not null, l.Handover, l.HandoverBy, l.HandoverAt, l.DownloadLimit, l.Downloads, l.FailedPasswords, l.LockedAt, l.RevokedAt,
         l.RevokedBy, l.Sensitive, l.NotifyOnFirstDownload, l.FolderId, l.MaxFiles, l.MaxBytes, l.UploadedFiles, l.UploadedBytes, l.EndedAt, l.EndReason,
-        items.Select(ShareItemView.Of).ToList());
+        items.OrderBy(i => i.Kind).ThenBy(i => i.Name, StringComparer.Ordinal).Select(ShareItemView.Of).ToList());
 }
 
 public sealed record ShareItemView(Guid Id, ShareItemKind Kind, Guid? DocumentId, int? VersionNumber, string Name, long Size, string MediaType, string Sha256)
