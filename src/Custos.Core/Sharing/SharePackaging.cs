@@ -20,7 +20,7 @@ public sealed class SharePackaging(DocumentContent content, SharingOptions optio
     {
         var password = SharePasswords.Generate(language);
         var opened = new List<(DocumentVersion Version, SegmentedDecryptingStream Stream)>();
-        var files = versions.Select(v => new PackageFile(Path.GetFileName(v.Name), v.Version.MediaType, async token =>
+        var files = versions.Select(v => new PackageFile(PackageEntryNames.Sanitized(Path.GetFileName(v.Name)), v.Version.MediaType, async token =>
         {
             var stream = await content.OpenAsync(v.Version, token) ?? throw new InvalidDataException($"The content of {v.Name} is missing.");
             lock (opened) opened.Add((v.Version, stream));
@@ -78,7 +78,9 @@ public sealed class SharePackaging(DocumentContent content, SharingOptions optio
     public Task DiscardAsync(ShareItem package, CancellationToken ct) =>
         package.BlobAddress is { } address ? content.DiscardAsync(address, ct) : Task.CompletedTask;
 
-    /// <summary>A single document's name, else "Custos-share-yyyy-MM-dd".</summary>
+    /// <summary>A single document's name (made safe for an archive), else "Custos-share-yyyy-MM-dd".</summary>
     private static string ZipName(ShareLink link, IReadOnlyList<ShareCreation.Gathered> versions) =>
-        versions.Count == 1 ? Path.GetFileNameWithoutExtension(versions[0].Name) : $"Custos-share-{link.CreatedAt:yyyy-MM-dd}";
+        versions.Count == 1 && Path.GetFileNameWithoutExtension(PackageEntryNames.Sanitized(Path.GetFileName(versions[0].Name))) is { Length: > 0 } stem
+            ? stem
+            : $"Custos-share-{link.CreatedAt:yyyy-MM-dd}";
 }

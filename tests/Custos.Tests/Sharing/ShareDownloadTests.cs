@@ -24,7 +24,10 @@ public sealed class ShareDownloadTests
         var content = DocumentTestSetup.RandomContent(300_000);
         var document = await carol.Docs.UploadOkAsync(folder, "Vertrag Muster.dat", content);
         // erin only reads Acme's documents: that is enough to share them.
-        var link = await erin.ShareAsync(new { documents = new[] { new { documentId = document } }, recipient = "Max Muster, Muster GmbH" });
+        var link = await erin.ShareAsync(new
+        {
+            documents = new[] { new { documentId = document } }, recipient = "Max Muster, Muster GmbH", notifyOnFirstDownload = true,
+        });
         Assert.Equal(ShareTokens.Length, link.Token.Length);
         Assert.NotNull(link.Password);
 
@@ -36,6 +39,8 @@ public sealed class ShareDownloadTests
         Assert.Contains("no-store", first.Header("Cache-Control"));
         Assert.Equal("no-referrer", first.Header("Referrer-Policy"));
         Assert.Contains("noindex", first.Header("X-Robots-Tag"));
+        Assert.DoesNotContain("<script", first.Body);
+        Assert.Contains("Passwort", (await max.GetAsync($"{link.Path}?lang=de")).AssertOk().Body);
 
         // Without the password the file route sends the browser back to the form.
         var fileId = await ItemIdAsync(s, link.Id);
@@ -65,6 +70,9 @@ public sealed class ShareDownloadTests
         Assert.Equal("Max Muster, Muster GmbH", shown.GetProperty("recipient").GetString());
 
         await using var data = s.Server.Data();
+        // erin asked to hear of the first download: one notice, on her start page.
+        var notice = await data.VaultNotifications.SingleAsync(n => n.Kind == "share-first-download");
+        Assert.Equal("erin", (await data.Users.SingleAsync(u => u.Id == notice.UserId)).UserName);
         var audit = await data.AuditEvents.Where(a => a.Action == "share.download").ToListAsync();
         Assert.Equal($"share:{link.Id}", Assert.Single(audit).Target);
         Assert.Single(await data.AuditEvents.Where(a => a.Action == "share.create" && a.Target == $"share:{link.Id}").ToListAsync());

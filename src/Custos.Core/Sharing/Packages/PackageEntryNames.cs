@@ -49,7 +49,8 @@ internal static class PackageEntryNames
         // The messages never repeat the name: it came from outside and may carry control characters into a log.
         if (string.IsNullOrWhiteSpace(name)) throw new ArgumentException("A file name is empty.", paramName);
         if (name.Contains('/') || name.Contains('\\')) throw new ArgumentException("A file name contains a path separator.", paramName);
-        if (name.Contains("..", StringComparison.Ordinal)) throw new ArgumentException("A file name contains \"..\".", paramName);
+        // With separators gone, only "." and ".." themselves still mean a directory ("Bericht..final.pdf" is a plain name).
+        if (name is "." or "..") throw new ArgumentException("A file name is \".\" or \"..\".", paramName);
         foreach (var c in name)
         {
             if (char.IsControl(c) || IsBidiControl(c))
@@ -68,6 +69,22 @@ internal static class PackageEntryNames
         }
         if (bytes > MaxUtf8Bytes) throw new ArgumentException($"A file name is longer than {MaxUtf8Bytes} bytes.", paramName);
         return name;
+    }
+
+    /// <summary>
+    /// A name <see cref="Checked"/> accepts, made from any document name: separators, control and bidi characters become
+    /// "_", "." and ".." become "_", and a name too long is shortened before its extension.
+    /// </summary>
+    public static string Sanitized(string name)
+    {
+        var chars = name.Select(c => c is '/' or '\\' || char.IsControl(c) || IsBidiControl(c) || char.IsSurrogate(c) ? '_' : c).ToArray();
+        var clean = new string(chars).Trim();
+        if (clean is "" or "." or "..") clean = "_";
+        var extension = Path.GetExtension(clean);
+        if (extension.Length > 20) extension = "";
+        var stem = clean[..^extension.Length];
+        while (StrictUtf8.GetByteCount(stem + extension) > MaxUtf8Bytes && stem.Length > 1) stem = stem[..^1];
+        return stem + extension;
     }
 
     /// <summary>"Vertrag.pdf", 2 → "Vertrag (2).pdf"; a name without extension (or a dot file) gets the number at its end.</summary>
