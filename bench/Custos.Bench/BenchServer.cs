@@ -137,25 +137,32 @@ internal sealed class BenchServer : IAsyncDisposable
 
     /// <summary>
     /// A keep-alive HTTP/1.1 client with up to <paramref name="connections"/> connections that trusts the server's
-    /// certificate and nothing else (name checks aside: it is addressed by IP).
+    /// certificate and nothing else (name checks aside: it is addressed by IP). With <paramref name="cookies"/>, it keeps
+    /// cookies there as a browser does.
     /// </summary>
-    public HttpClient NewClient(int connections)
+    public HttpClient NewClient(int connections, CookieContainer? cookies = null) => PinnedClient(BaseAddress, certificate, connections, cookies);
+
+    /// <summary>As <see cref="NewClient"/>, for any HTTPS server on loopback whose certificate (DER) is known.</summary>
+    public static HttpClient PinnedClient(Uri baseAddress, byte[] certificate, int connections, CookieContainer? cookies = null)
     {
-        var pinned = certificate;
         var handler = new SocketsHttpHandler
         {
             MaxConnectionsPerServer = connections,
             PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
             AllowAutoRedirect = false,
-            UseCookies = false,
+            UseCookies = cookies is not null,
+            CookieContainer = cookies ?? new CookieContainer(),
             SslOptions = new SslClientAuthenticationOptions
             {
-                RemoteCertificateValidationCallback = (_, cert, _, _) => cert is not null && cert.GetRawCertData().AsSpan().SequenceEqual(pinned),
+                RemoteCertificateValidationCallback = (_, cert, _, _) => cert is not null && cert.GetRawCertData().AsSpan().SequenceEqual(certificate),
             },
         };
-        return new HttpClient(handler) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60), DefaultRequestVersion = HttpVersion.Version11 };
+        return new HttpClient(handler) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60), DefaultRequestVersion = HttpVersion.Version11 };
     }
+
+    /// <summary>The DER form of the server's self-signed certificate.</summary>
+    public byte[] Certificate => certificate;
 
     private Custos.Tests.Infrastructure.ClamdTestServer? clamd;
 

@@ -34,6 +34,9 @@ internal sealed class ProcessCpu
 
     public bool MeasuresDatabase => postmaster is not null;
 
+    /// <summary>Another local server's process tree (nginx's master and workers): <see cref="Database"/> then measures that tree.</summary>
+    public static ProcessCpu OfTree(int root) => new(root);
+
     public static TimeSpan Self()
     {
         using var p = Process.GetCurrentProcess();

@@ -26,6 +26,8 @@ switch (name)
         return await SluiceBench.RunAsync(rest);
     case "web-proxy":
         return OperatingSystem.IsWindows() ? 2 : await WebProxyBench.RunAsync(rest);
+    case "share":
+        return OperatingSystem.IsWindows() ? 2 : await ShareBench.RunAsync(rest);
     default:
         if (name.Length > 0 && name is not ("-h" or "--help" or "help"))
         {
@@ -93,5 +95,16 @@ static void PrintUsage()
                    requests/s for a static page direct to nginx versus through the proxy, same run, with wrk where installed
                    (else an in-process HttpClient loop), and Custos's /healthz for scale. Target: proxy >= 50% of direct.
                    Options: --duration <s> (default 10), --connections <n> (default 32), --no-wrk
+          share    Sharing (issue 7): one file (100 MiB) uploaded through the documents API and the sluice, shared by a link without
+                   password; C recipients (own HttpClient, cookies and connection each) download it at once, every download checked
+                   by SHA-256: aggregate MB/s, p50/p95 per download, CPU and memory; Debian's nginx serving the same file over HTTPS
+                   to the same clients as the ceiling (needs /usr/sbin/nginx, openssl, clamd). Then the token path for S seconds
+                   each: ShareGate.FindAsync in-process (known and unknown tokens), GET of a password link's page (writes a log
+                   line) and of unknown tokens over HTTPS; finally all recipients typing a link's password at once. Target:
+                   link checks (in-process) >= 5,000/s.
+                   Options: --pg <admin connection string> (default: SQLite in a temp dir), --clients <n> (default 50),
+                            --size-mib <n> (default 100), --seconds <s> (each link check phase, default 10), --download-seconds <s>
+                            (default 0: each client downloads once; else again and again for s seconds), --callers <n> (link
+                            checks, default 16), --pg-pool <n> (default 50)
         """);
 }

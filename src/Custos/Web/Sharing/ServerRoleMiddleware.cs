@@ -13,10 +13,13 @@ public sealed class ServerRoleMiddleware(RequestDelegate next, ServerRole role)
     public static bool IsPublic(PathString path) =>
         path.StartsWithSegments("/s", StringComparison.OrdinalIgnoreCase) || path.StartsWithSegments("/u", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Public pages are never cached, indexed or named as a referrer (the token is in their URL).</summary>
+    /// <summary>
+    /// Public pages are never cached, indexed or named as a referrer (the token is in their URL). "no-cache" as well as
+    /// "no-store": the anti-forgery token of the password form demands it, and would otherwise log a warning on every view.
+    /// </summary>
     private static void PublicHeaders(HttpResponse response)
     {
-        response.Headers.CacheControl = "no-store";
+        response.Headers.CacheControl = "no-cache, no-store";
         response.Headers["X-Robots-Tag"] = "noindex, nofollow";
         response.Headers["Referrer-Policy"] = "no-referrer";
     }
