@@ -92,6 +92,29 @@ public sealed class ShareDownloads(
         return new File(item, stream, eventId);
     }
 
+    /// <summary>
+    /// After a whole-file download read every byte: whether they are exactly what was stored (length and SHA-256). Reads
+    /// once more to reach the end, which completes the hash.
+    /// </summary>
+    public async Task<bool> IsIntactAsync(File download, CancellationToken ct)
+    {
+        if (download.Content is not Keys.SegmentedDecryptingStream stream) return false;
+        if (await stream.ReadAsync(new byte[1], ct) != 0) return false;
+        return stream.PlaintextLength == download.Item.Size && stream.PlaintextSha256.AsSpan().SequenceEqual(download.Item.Sha256);
+    }
+
+    /// <summary>Records that a shared file's stored content is not what was stored (TOM 8.1: integrity).</summary>
+    public async Task AlarmAsync(ShareLink link, ShareItem item, string problem, ShareClient client)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        await audit.RecordAsync(db, new AuditEntry("public", "share.integrity", AuditOutcome.Failure, link.TenantId, $"share:{link.Id}", client.Address,
+            new Dictionary<string, string?>
+            {
+                ["item"] = item.Name, ["document"] = item.DocumentId?.ToString(), ["version"] = item.VersionNumber?.ToString(), ["problem"] = problem,
+                ["sha256"] = Convert.ToHexStringLower(item.Sha256),
+            }));
+    }
+
     private sealed record Source(Guid RowId, string Address, byte[] Key);
 
     /// <summary>The stored content behind an item; null when the document went away or the sender can no longer read it.</summary>

@@ -51,6 +51,7 @@ public sealed class ShareGate(
         }
         if (!string.IsNullOrEmpty(password) && password.Length <= 200 && hasher.Verify(password, link.PasswordHash) != PasswordCheck.Invalid)
         {
+            throttle.Refund(link.Id, client.Address);
             await log.AddAsync(link, "password.ok", client, ct: ct);
             return true;
         }

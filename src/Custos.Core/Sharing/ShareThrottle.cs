@@ -17,7 +17,11 @@ public sealed class ShareThrottle(SharingOptions options, TimeProvider time)
         public int Count;
     }
 
-    /// <summary>Takes one attempt for the link and the address; false when either has used up its window.</summary>
+    /// <summary>
+    /// Takes one attempt for the link and the address before the password is checked (so parallel guesses cannot all
+    /// slip in); false when either has used up its window. A correct password gives its attempt back (<see cref="Refund"/>):
+    /// fifty recipients, or a team behind one address, are not held up by each other's success.
+    /// </summary>
     public bool TryAttempt(Guid link, string? address)
     {
         var now = time.GetUtcNow();
@@ -25,6 +29,19 @@ public sealed class ShareThrottle(SharingOptions options, TimeProvider time)
         var perLink = Take($"l:{link}", now);
         var perAddress = Take($"a:{address ?? "?"}", now);
         return perLink <= options.AttemptsPerLink && perAddress <= options.AttemptsPerAddress;
+    }
+
+    public void Refund(Guid link, string? address)
+    {
+        Give($"l:{link}");
+        Give($"a:{address ?? "?"}");
+    }
+
+    private void Give(string key)
+    {
+        if (!windows.TryGetValue(key, out var window)) return;
+        lock (window)
+            if (window.Count > 0) window.Count--;
     }
 
     private int Take(string key, DateTimeOffset now)

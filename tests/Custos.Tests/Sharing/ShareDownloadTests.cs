@@ -157,6 +157,46 @@ public sealed class ShareDownloadTests
         racers.ForEach(r => r.Dispose());
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Both), MemberType = typeof(TestDatabase))]
+    public async Task AlteredContent_NeverReachesTheRecipientWhole_AndRaisesAnIntegrityAlarm(string kind)
+    {
+        await using var s = await ShareTestSetup.StartAsync(kind);
+        using var carol = await s.SenderAsync("carol");
+        var folder = await carol.Docs.FolderAsync("Archiv");
+        var content = DocumentTestSetup.RandomContent(700_000);
+        var document = await carol.Docs.UploadOkAsync(folder, "Archiv.dat", content);
+        var link = await carol.ShareAsync(new { documents = new[] { new { documentId = document } } });
+        string blob;
+        await using (var data = s.Server.Data())
+            blob = s.Documents.BlobPath((await data.DocumentVersions.SingleAsync(v => v.DocumentId == document)).BlobAddress);
+        // One bit flipped near the end: every chunk before it is authentic, the last one is not.
+        var bytes = await File.ReadAllBytesAsync(blob);
+        bytes[^100] ^= 1;
+        await File.WriteAllBytesAsync(blob, bytes);
+
+        using var max = s.NewRecipient();
+        await max.EnterPasswordAsync(link.Path, link.Password!);
+        var file = Assert.Single(await max.FilesAsync(link.Path)).Path;
+        byte[]? received = null;
+        try
+        {
+            received = (await max.GetAsync(file)).Bytes;
+        }
+        catch (HttpRequestException)
+        {
+            // The server cut the transfer short: that is the point.
+        }
+        Assert.True(received is null || received.Length < content.Length, "the altered file was delivered whole");
+        await using (var data = s.Server.Data())
+        {
+            var alarm = await data.AuditEvents.SingleAsync(e => e.Action == "share.integrity");
+            Assert.Equal(Core.Audit.AuditOutcome.Failure, alarm.Outcome);
+            var line = await data.ShareEvents.SingleAsync(e => e.ShareId == link.Id && e.Kind == "download");
+            Assert.False(line.Completed);
+        }
+    }
+
     internal static async Task<Guid> ItemIdAsync(ShareTestSetup s, Guid share)
     {
         await using var data = s.Server.Data();

@@ -78,28 +78,67 @@ public static class PublicShareEndpoints
         response.ContentLength = range.Length;
         response.ContentType = file.MediaType;
 
+        // A whole-file download holds its newest chunk back until the next has been read, so the last chunk leaves only
+        // after the SHA-256 of all of it matched the stored one (as document downloads do); a range is checked segment by
+        // segment only. A mismatch cuts the transfer short of Content-Length and raises an integrity alarm.
+        var whole = range.Start == 0 && range.End == file.Size - 1;
         long sent = 0;
-        var buffer = ArrayPool<byte>.Shared.Rent(256 * 1024);
+        var pending = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        var next = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        string? problem = null;
         try
         {
-            while (sent < range.Length)
+            var pendingLength = await FillAsync(download.Content, pending, (int)Math.Min(ChunkSize, range.Length), ct);
+            while (sent + pendingLength < range.Length)
             {
-                var read = await download.Content.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, range.Length - sent)), ct);
+                var read = await FillAsync(download.Content, next, (int)Math.Min(ChunkSize, range.Length - sent - pendingLength), ct);
                 if (read == 0) break;
-                await response.Body.WriteAsync(buffer.AsMemory(0, read), ct);
-                sent += read;
+                await response.Body.WriteAsync(pending.AsMemory(0, pendingLength), ct);
+                sent += pendingLength;
+                (pending, next, pendingLength) = (next, pending, read);
+            }
+            if (whole && !await downloads.IsIntactAsync(download, ct)) problem = "the checksum of the content does not match";
+            else
+            {
+                await response.Body.WriteAsync(pending.AsMemory(0, pendingLength), ct);
+                sent += pendingLength;
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or IOException or System.Security.Cryptography.CryptographicException)
+        catch (System.Security.Cryptography.CryptographicException)
         {
-            // The recipient went away (or a segment failed its check): the log says how far it got.
+            problem = "the encrypted content fails authentication (altered or cut short)";
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException)
+        {
+            // The recipient went away: the log says how far it got.
             http.Abort();
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            ArrayPool<byte>.Shared.Return(pending);
+            ArrayPool<byte>.Shared.Return(next);
             await log.FinishAsync(download.EventId, sent, sent == range.Length && range.End == file.Size - 1);
         }
+        if (problem is not null)
+        {
+            await downloads.AlarmAsync(link, file, problem, client);
+            http.Abort();
+        }
+    }
+
+    private const int ChunkSize = 256 * 1024;
+
+    /// <summary>Reads until <paramref name="count"/> bytes are in <paramref name="buffer"/> or the content ends.</summary>
+    private static async Task<int> FillAsync(Stream content, byte[] buffer, int count, CancellationToken ct)
+    {
+        var total = 0;
+        while (total < count)
+        {
+            var read = await content.ReadAsync(buffer.AsMemory(total, count - total), ct);
+            if (read == 0) break;
+            total += read;
+        }
+        return total;
     }
 
     public sealed record UploadOutcome(string Name, long Size, string? Error);
