@@ -123,6 +123,13 @@ public sealed class ShareManagement(IDbContextFactory<CustosDbContext> dbFactory
         return access.WholeTenant && access.On(null).Allows(DocumentRights.Manage);
     }
 
+    /// <summary>Whether the caller reaches any of the tenant's documents (what a tenant's share policy is shown to).</summary>
+    public async Task<bool> SeesTenantAsync(TenantId tenant, DocumentCaller caller, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return (await accessCache.GetAsync(db, caller, tenant, ct)).CanSeeTenant;
+    }
+
     public async Task<bool> IsManagerAsync(TenantId tenant, DocumentCaller caller, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);

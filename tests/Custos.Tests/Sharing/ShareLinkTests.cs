@@ -100,6 +100,9 @@ public sealed class ShareLinkTests
         (await dave.GetAsync($"/{erins.Id}/log")).AssertStatus(HttpStatusCode.NotFound, "share.not_found");
         Assert.Empty((await dave.GetAsync("")).AssertOk().Json.EnumerateArray());
         (await erin.GetAsync("?all=true")).AssertStatus(HttpStatusCode.Forbidden, "share.forbidden");
+        // The tenant's share policy is shown to those who reach its documents only.
+        (await frank.GetAsync("/policy")).AssertStatus(HttpStatusCode.NotFound, "share.not_found");
+        Assert.True((await erin.GetAsync("/policy")).AssertOk().Json.GetProperty("passwordRequired").GetBoolean());
 
         // carol manages Acme's documents: she sees every link of the tenant, and may end erin's.
         var all = (await carol.GetAsync("?all=true")).AssertOk().Json.EnumerateArray().ToList();

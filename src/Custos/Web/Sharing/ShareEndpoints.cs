@@ -76,8 +76,10 @@ public static class ShareEndpoints
         shares.MapPost("/{id:guid}/handover", async (Guid tenant, Guid id, HandoverInput body, HttpContext http, ShareManagement management, CancellationToken ct) =>
             ShareApi.From(await management.RecordHandoverAsync(new TenantId(tenant), id, body.Note ?? "", http.DocumentCaller(), ct))).Writes().WithName("RecordShareHandover");
 
-        shares.MapGet("/policy", async (Guid tenant, SharePolicies policies, CancellationToken ct) =>
-            Results.Ok(await policies.GetAsync(new TenantId(tenant), ct))).Reads().WithName("GetSharePolicy");
+        shares.MapGet("/policy", async (Guid tenant, HttpContext http, SharePolicies policies, ShareManagement management, CancellationToken ct) =>
+            await management.SeesTenantAsync(new TenantId(tenant), http.DocumentCaller(), ct)
+                ? Results.Ok(await policies.GetAsync(new TenantId(tenant), ct))
+                : ShareApi.Problem(ShareErrors.NotFound)).Reads().WithName("GetSharePolicy");
         shares.MapPut("/policy", async (Guid tenant, PolicyInput body, HttpContext http, SharePolicies policies, CancellationToken ct) =>
         {
             if (!http.Session()!.IsInRole(Roles.Administrator)) return ShareApi.Problem(ShareErrors.Forbidden);
@@ -94,11 +96,8 @@ public static class ShareEndpoints
     private static async Task<IResult> SendAsync(Guid tenant, HttpContext http, ShareCreation creation, ShareTransfers transfers, TimeProvider time,
         CancellationToken ct)
     {
-        var boundary = MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var type)
-            && type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase) ? HeaderUtilities.RemoveQuotes(type.Boundary).Value : null;
-        if (boundary is not { Length: > 0 and <= 200 })
+        if (MultipartFiles.Reader(http.Request) is not { } reader)
             return ShareApi.Problem(ShareErrors.Invalid("Send multipart/form-data: a part \"options\" (JSON), then the files."));
-        var reader = new MultipartReader(boundary, http.Request.Body);
         var first = await reader.ReadNextSectionAsync(ct);
         ShareInput? body = null;
         if (first is not null && ContentDispositionHeaderValue.TryParse(first.ContentDisposition, out var options) && options.Name.Value == "options")
@@ -122,8 +121,7 @@ public static class ShareEndpoints
         {
             while (await reader.ReadNextSectionAsync(ct) is { } section)
             {
-                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.IsFileDisposition()) continue;
-                var name = disposition.FileNameStar.HasValue ? disposition.FileNameStar.Value : HeaderUtilities.RemoveQuotes(disposition.FileName).Value;
+                if (MultipartFiles.FileName(section) is not { } name) continue;
                 var file = await transfers.ReceiveAsync(new TenantId(tenant), name, section.ContentType, section.Body, caller, ct);
                 if (!file.Succeeded) return ShareApi.Problem(file.Error!);
                 received.Add(file.Value!);

@@ -155,18 +155,14 @@ public static class PublicShareEndpoints
         var visitor = cookies.Read(http, link);
         // A visitor cookie is required even without a password: a cross-site form (SameSite=Lax) cannot post here then.
         if (visitor.IsNew || !ShareVisitorCookie.Admitted(link, visitor)) return Results.Redirect($"/u/{token}");
-        var boundary = MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var type)
-            && type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase) ? HeaderUtilities.RemoveQuotes(type.Boundary).Value : null;
-        if (boundary is not { Length: > 0 and <= 200 }) return Results.Problem(statusCode: 415, title: "Send the files as multipart/form-data.");
+        if (MultipartFiles.Reader(http.Request) is not { } reader) return Results.Problem(statusCode: 415, title: "Send the files as multipart/form-data.");
 
         var client = ShareVisitorCookie.Client(http, visitor);
         var outcomes = new List<UploadOutcome>();
-        var reader = new MultipartReader(boundary, http.Request.Body);
         while (await reader.ReadNextSectionAsync(ct) is { } section)
         {
-            if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.IsFileDisposition()) continue;
-            var name = disposition.FileNameStar.HasValue ? disposition.FileNameStar.Value : HeaderUtilities.RemoveQuotes(disposition.FileName).Value;
-            if (string.IsNullOrEmpty(name)) continue; // a form sent without choosing a file
+            // A form sent without choosing a file has a part without a name.
+            if (MultipartFiles.FileName(section) is not { } name) continue;
             var received = await uploads.ReceiveAsync(link, name, section.ContentType, section.Body, client, ct);
             outcomes.Add(received.Succeeded
                 ? new UploadOutcome(received.Value!.Name, received.Value.Size, null)
