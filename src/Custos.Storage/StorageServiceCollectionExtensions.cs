@@ -28,6 +28,16 @@ public static class StorageServiceCollectionExtensions
         options.UseSnakeCaseNamingConvention();
     }
 
+    /// <summary>A context on a connection the caller opened (and holds a transaction on): a backup reads inside pg_dump's snapshot.</summary>
+    public static CustosDbContext CreateContext(DatabaseSettings settings, System.Data.Common.DbConnection connection)
+    {
+        var builder = new DbContextOptionsBuilder<CustosDbContext>();
+        if (settings.Provider == DatabaseProvider.PostgreSql) builder.UseNpgsql(connection, o => o.MigrationsAssembly("Custos.Storage.Postgres"));
+        else builder.UseSqlite(connection, o => o.MigrationsAssembly("Custos.Storage.Sqlite"));
+        builder.UseSnakeCaseNamingConvention();
+        return new CustosDbContext(builder.Options);
+    }
+
     public static CustosDbContext CreateContext(DatabaseSettings settings)
     {
         var builder = new DbContextOptionsBuilder<CustosDbContext>();

@@ -62,6 +62,10 @@ public sealed class CustosDbContext(DbContextOptions<CustosDbContext> options) :
     public DbSet<Sharing.ShareItem> ShareItems => Set<Sharing.ShareItem>();
     public DbSet<Sharing.ShareEvent> ShareEvents => Set<Sharing.ShareEvent>();
     public DbSet<Sharing.SharePolicy> SharePolicies => Set<Sharing.SharePolicy>();
+    public DbSet<Backup.BackupTarget> BackupTargets => Set<Backup.BackupTarget>();
+    public DbSet<Backup.BackupRun> BackupRuns => Set<Backup.BackupRun>();
+    public DbSet<Backup.BackupAlarm> BackupAlarms => Set<Backup.BackupAlarm>();
+    public DbSet<Backup.ErasureJournalEntry> ErasureJournal => Set<Backup.ErasureJournalEntry>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -64,7 +64,12 @@ public sealed class DocumentDeletion(IDbContextFactory<CustosDbContext> dbFactor
             if (refusal is not null) await tx.RollbackAsync(ct);
             else
             {
-                if (alsoInTransaction is not null) await alsoInTransaction(db, versions.Select((v, i) => $"{v.Number}:{checksums[i]}").ToList());
+                var destroyed = versions.Select((v, i) => $"{v.Number}:{checksums[i]}").ToList();
+                if (alsoInTransaction is not null) await alsoInTransaction(db, destroyed);
+                // Erasures the law demands (Art. 17, end of retention) must survive a restore of an older backup: the
+                // journal entry commits with the deletion. A plain deletion stays recoverable from a backup.
+                if (Backup.ErasureJournal.Journaled(deleter.Action))
+                    Backup.ErasureJournal.Add(db, document.TenantId, document.Id, destroyed, deleter.Action, time.StoredNow());
                 await audit.CommitAsync(db, tx, new AuditEntry(deleter.Actor, deleter.Action, AuditOutcome.Success, document.TenantId,
                     DocumentAudit.DocumentTarget(document.Id), deleter.ClientAddress, new Dictionary<string, string?>
                     {

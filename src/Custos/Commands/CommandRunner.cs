@@ -30,7 +30,7 @@ public static class CommandRunner
             return await action();
         }
         catch (Exception e) when (e is CommandException or KeyringException or DataDirectoryException or ArgumentException
-                                       or System.Data.Common.DbException)
+                                       or System.Data.Common.DbException or Core.Backup.BackupException or Core.Backup.Restic.ResticException)
         {
             await error.WriteLineAsync($"custos: {e.Message}");
             return CustosCommandLine.Failure;

@@ -4,6 +4,7 @@ using Custos.Core.Data;
 using Custos.Core.Documents;
 using Custos.Core.Vault;
 using Custos.Storage;
+using Custos.Storage.Backup;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Custos.Commands;
@@ -47,7 +48,8 @@ public static class CommonOptions
             .AddKeys(data.KeysDirectory)
             .AddIdentity(new Core.Identity.IdentityOptions { PasswordPolicy = PasswordPolicyValue() })
             .AddVault()
-            .AddDocuments(new Core.Documents.Blobs.LocalBlobStore(data.BlobsDirectory));
+            .AddDocuments(new Core.Documents.Blobs.LocalBlobStore(data.BlobsDirectory))
+            .AddBackupStorage(database, new Core.Backup.BackupOptions { DataDirectory = data.Root });
         return services.BuildServiceProvider();
     }
 

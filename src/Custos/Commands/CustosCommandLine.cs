@@ -29,6 +29,7 @@ public static class CustosCommandLine
         root.Subcommands.Add(Documents.DocumentCommand.Create(output, error));
         root.Subcommands.Add(Sluice.SluiceCommand.Create(output, error));
         root.Subcommands.Add(Sharing.ShareCommand.Create(output, error));
+        root.Subcommands.Add(Backup.BackupCommand.Create(output, error));
 
         var parse = root.Parse(args);
         var configuration = new InvocationConfiguration { Output = output, Error = error };

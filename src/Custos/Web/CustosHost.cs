@@ -1,3 +1,6 @@
+using Custos.Core.Backup;
+using Custos.Storage.Backup;
+using Custos.Web.Backup;
 using Custos.Core.Sluice;
 using Custos.Core.Sharing;
 using Custos.Web.Sharing;
@@ -61,6 +64,9 @@ public sealed class CustosHost : IAsyncDisposable
         {
             data = DataDirectory.Prepare(options.DataDirectory);
             database = DatabaseSettings.Parse(options.Database, data.Root);
+            if (File.Exists(Path.Combine(data.Root, InstanceRestore.IncompleteMarker)))
+                throw new StartupException($"A restore into {data.Root} did not finish ({InstanceRestore.IncompleteMarker} is there): its erasures may not be applied " +
+                                           "yet, so it is not started. Restore again into an empty directory.");
         }
         catch (Exception e) when (e is DataDirectoryException or ArgumentException)
         {
@@ -195,6 +201,8 @@ public sealed class CustosHost : IAsyncDisposable
                 WorkDirectory = Path.Combine(options.DataDirectory, "share-work"), MaxExpiryDays = options.ShareMaxDays,
                 DefaultExpiryDays = Math.Min(7, options.ShareMaxDays),
             });
+        services.AddBackupStorage(database, new BackupOptions { DataDirectory = data.Root });
+        services.AddSingleton<BackupJobs>();
         services.AddSingleton<ShareVisitorCookie>();
         services.AddHttpForwarder();
         // An edge instance does no background work: the internal one sweeps, syncs, indexes and runs the sluice's queue.
@@ -208,6 +216,7 @@ public sealed class CustosHost : IAsyncDisposable
             services.AddHostedService<SluiceService>();
             services.AddHostedService<DocumentIndexService>();
             services.AddHostedService<ShareSweepService>();
+            services.AddHostedService<BackupSchedulerService>();
             services.AddHostedService(sp => new BlobJanitorService(sp.GetRequiredService<BlobJanitor>(), database.Provider == DatabaseProvider.Sqlite,
                 sp.GetRequiredService<ILogger<BlobJanitorService>>()));
         }
@@ -258,6 +267,7 @@ public sealed class CustosHost : IAsyncDisposable
         app.MapPasswordStrengthEndpoint();
         app.MapVaultEndpoints();
         app.MapDocumentEndpoints();
+        app.MapBackupEndpoints();
         app.MapSluiceEndpoints();
         app.MapSshEndpoints();
         app.MapSshShellEndpoints();

@@ -1,0 +1,95 @@
+using System.Text.Json;
+
+namespace Custos.Core.Backup;
+
+/// <summary>
+/// Prepares what a snapshot holds, in a staging folder inside the data directory, while the service keeps running:
+/// the database copy (consistent: <see cref="IDatabaseDump"/>), the document catalog and counts of that same state, the
+/// blob store as hard links, the TLS certificate, and the manifest. Never the master key (keys/ is not staged): a stolen
+/// repository with its password reveals no tenant data.
+/// </summary>
+/// <remarks>
+/// Blobs are linked before and after the database copy: a blob is written before the row that names it commits, so
+/// every blob the copy names existed at the second pass, and one deleted after the first pass is kept by its link.
+/// The staging path never changes, so restic finds the previous snapshot as parent and reads only new blobs.
+/// </remarks>
+public sealed class InstanceStaging(IDatabaseDump dump, BackupOptions options, TimeProvider time)
+{
+    public sealed record Staged(string Directory, BackupManifest Manifest, long CatalogVersions);
+
+    public async Task<Staged> PrepareAsync(CancellationToken ct)
+    {
+        var root = options.StagingDirectory;
+        Clear();
+        CreatePrivate(root);
+        var blobs = Path.Combine(root, "blobs");
+        CreatePrivate(blobs);
+        LinkBlobs(blobs);
+
+        (IReadOnlyList<TenantCounts> Tenants, long Users, long Audit, IReadOnlyList<string> Keys, string? Migration) counts = default;
+        long catalog = 0;
+        var createdAt = time.GetUtcNow();
+        await dump.DumpAsync(Path.Combine(root, dump.FileName), async db =>
+        {
+            counts = await BackupManifest.CountAsync(db, ct);
+            catalog = await BackupCatalog.WriteAsync(db, Path.Combine(root, BackupCatalog.FileName), ct);
+        }, ct);
+        var (files, bytes) = LinkBlobs(blobs);
+        CopyTls(Path.Combine(root, "tls"));
+
+        if (counts.Tenants is null) throw new BackupException("The database copy was not read.");
+        var manifest = new BackupManifest(BackupManifest.CurrentFormat, createdAt, dump.Kind, dump.FileName, counts.Migration, counts.Keys!,
+            counts.Tenants, counts.Users, counts.Audit, files, bytes);
+        await File.WriteAllBytesAsync(Path.Combine(root, BackupManifest.FileName), JsonSerializer.SerializeToUtf8Bytes(manifest, BackupManifest.Json), ct);
+        return new Staged(root, manifest, catalog);
+    }
+
+    /// <summary>Drops the staging folder: its links keep deleted blobs alive, which an erasure must not outlast.</summary>
+    public void Clear()
+    {
+        if (Directory.Exists(options.StagingDirectory)) Directory.Delete(options.StagingDirectory, recursive: true);
+    }
+
+    /// <summary>Links every blob not linked yet; returns the blobs and bytes staged.</summary>
+    private (long Files, long Bytes) LinkBlobs(string staged)
+    {
+        long files = 0, bytes = 0;
+        var source = options.BlobsDirectory;
+        if (!Directory.Exists(source)) return (0, 0);
+        foreach (var first in Directory.EnumerateDirectories(source))
+        {
+            var a = Path.GetFileName(first);
+            if (a.Length != 2) continue; // tmp/ holds uploads in progress
+            foreach (var second in Directory.EnumerateDirectories(first))
+            {
+                var b = Path.GetFileName(second);
+                var into = Path.Combine(staged, a, b);
+                Directory.CreateDirectory(into);
+                foreach (var blob in new DirectoryInfo(second).EnumerateFiles())
+                {
+                    if (blob.Name.Length != 64) continue;
+                    if (HardLinks.LinkOrCopy(blob.FullName, Path.Combine(into, blob.Name)))
+                    {
+                        files++;
+                        bytes += blob.Length;
+                    }
+                }
+            }
+        }
+        return (files, bytes);
+    }
+
+    private void CopyTls(string into)
+    {
+        if (!Directory.Exists(options.TlsDirectory)) return;
+        CreatePrivate(into);
+        foreach (var file in Directory.EnumerateFiles(options.TlsDirectory))
+            File.Copy(file, Path.Combine(into, Path.GetFileName(file)));
+    }
+
+    internal static void CreatePrivate(string path)
+    {
+        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(path);
+        else Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+}
