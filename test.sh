@@ -28,6 +28,8 @@ command -v soffice >/dev/null 2>&1 && [ -d /usr/lib/libreoffice/program ] && ls 
 command -v qpdf >/dev/null 2>&1 || missing+=(qpdf)
 command -v 7zz >/dev/null 2>&1 || command -v 7z >/dev/null 2>&1 || missing+=(7zip)
 command -v bsdtar >/dev/null 2>&1 || missing+=(libarchive-tools)
+# Backups: restic is the engine (local and SFTP repositories through the test sshd); pg_dump/pg_restore come with PostgreSQL.
+command -v restic >/dev/null 2>&1 || missing+=(restic)
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing ${missing[*]}"
   if [ "$(id -u)" -ne 0 ]; then echo "test.sh: need root to install ${missing[*]} (or install them first)" >&2; exit 1; fi
