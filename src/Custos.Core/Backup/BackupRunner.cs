@@ -68,11 +68,14 @@ public sealed class BackupRunner(IDbContextFactory<CustosDbContext> dbFactory, B
             var message = e is OperationCanceledException ? "The run was stopped (the server shut down or the command was interrupted)." : e.Message;
             await FinishAsync(run, BackupOutcome.Failed, message, clock.Elapsed, actor, CancellationToken.None);
             await alarms.RaiseAsync(target, "failed", $"Backup to {target.Name} failed: {message}", CancellationToken.None);
-            activity.Done();
             if (e is OperationCanceledException && ct.IsCancellationRequested) throw;
             return run;
         }
-        activity.Done();
+        finally
+        {
+            // Also after a fault nobody expected: the page would otherwise show this run as going on (and refresh) for good.
+            activity.Done();
+        }
         if (verify) await VerifyHeldAsync(target, trigger, actor, progress, full: null, ct);
         return run;
     }
