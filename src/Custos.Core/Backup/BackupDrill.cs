@@ -84,6 +84,11 @@ public sealed class BackupDrill(BackupTargets targets, BackupRunner runner, Back
             await alarms.RaiseAsync(target, "drill", $"Drill from {target.Name} failed: {message}", CancellationToken.None);
             if (e is OperationCanceledException && ct.IsCancellationRequested) throw;
         }
+        catch (Exception e)
+        {
+            await runner.FinishAsync(run, BackupOutcome.Failed, $"Unexpected error ({e.GetType().Name}); see the server log.", clock.Elapsed, actor, CancellationToken.None);
+            throw;
+        }
         finally
         {
             activity.Done();

@@ -59,7 +59,8 @@ public sealed class BackupRunner(IDbContextFactory<CustosDbContext> dbFactory, B
                 catalogVersions = staged.CatalogVersions, tenants = staged.Manifest.Tenants.Count,
             }, BackupManifest.Compact);
             await FinishAsync(run, BackupOutcome.Succeeded, null, clock.Elapsed, actor, ct);
-            await alarms.ClearAsync(target.Id, ["failed", "missed"], $"backup {run.SnapshotId} succeeded", ct);
+            // A missed run stays on the start page until someone acknowledges it; a failure ends with the next good run.
+            await alarms.ClearAsync(target.Id, ["failed"], $"backup {run.SnapshotId} succeeded", ct);
         }
         catch (Exception e) when (e is ResticException or BackupException or IOException or UnauthorizedAccessException or Keys.KeyringException
                                       or System.Data.Common.DbException or OperationCanceledException)
@@ -70,6 +71,14 @@ public sealed class BackupRunner(IDbContextFactory<CustosDbContext> dbFactory, B
             await alarms.RaiseAsync(target, "failed", $"Backup to {target.Name} failed: {message}", CancellationToken.None);
             if (e is OperationCanceledException && ct.IsCancellationRequested) throw;
             return run;
+        }
+        catch (Exception e)
+        {
+            // A bug, not a fault of the target: on record as failed (never "running" for good), then up to the caller's log.
+            staging.Clear();
+            await FinishAsync(run, BackupOutcome.Failed, $"Unexpected error ({e.GetType().Name}); see the server log.", clock.Elapsed, actor, CancellationToken.None);
+            await alarms.RaiseAsync(target, "failed", $"Backup to {target.Name} failed with an unexpected error ({e.GetType().Name}).", CancellationToken.None);
+            throw;
         }
         finally
         {
@@ -133,6 +142,11 @@ public sealed class BackupRunner(IDbContextFactory<CustosDbContext> dbFactory, B
             await FinishAsync(run, BackupOutcome.Failed, message, clock.Elapsed, actor, CancellationToken.None);
             await alarms.RaiseAsync(target, "verify", $"Verification of {target.Name} failed: {message}", CancellationToken.None);
             if (e is OperationCanceledException && ct.IsCancellationRequested) throw;
+        }
+        catch (Exception e)
+        {
+            await FinishAsync(run, BackupOutcome.Failed, $"Unexpected error ({e.GetType().Name}); see the server log.", clock.Elapsed, actor, CancellationToken.None);
+            throw;
         }
         finally
         {
