@@ -3,7 +3,7 @@ using Custos.Core.Backup.Restic;
 
 namespace Custos.Core.Backup;
 
-/// <summary>Finding an instance snapshot in a repository and the files inside it (restic keeps the staging folder's absolute path).</summary>
+/// <summary>Finding an instance snapshot in a repository and the files inside it (the staging folder's contents are the snapshot's root).</summary>
 public static class SnapshotFiles
 {
     /// <summary>The instance snapshot named by id, short id or "latest"; a clear error when there is none.</summary>
@@ -21,9 +21,9 @@ public static class SnapshotFiles
         };
     }
 
-    /// <summary>The staging folder's path inside the snapshot.</summary>
+    /// <summary>The staging folder's path inside the snapshot ("" : its root), to which "/file" is appended.</summary>
     public static string Root(ResticSnapshot snapshot) =>
-        snapshot.Paths.Count == 1 ? snapshot.Paths[0] : throw new BackupException($"Snapshot {snapshot.ShortId} was not written by Custos (it has {snapshot.Paths.Count} paths).");
+        snapshot.Paths.Count == 1 ? "" : throw new BackupException($"Snapshot {snapshot.ShortId} was not written by Custos (it has {snapshot.Paths.Count} paths).");
 
     /// <summary>Where restic puts the snapshot's root when it restores into <paramref name="target"/>.</summary>
     public static string Unpacked(ResticSnapshot snapshot, string target) => Path.Combine(target, Root(snapshot).TrimStart('/'));

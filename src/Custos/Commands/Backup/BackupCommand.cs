@@ -119,6 +119,8 @@ public static class BackupCommand
                                                        "target's repository password. Keep it offline, apart from the backups. Audited.",
             [kitOut], error, async (parse, services, ct) =>
             {
+                if (parse.GetValue(kitOut) is { Exists: true } existing)
+                    throw new CommandException($"{existing.FullName} exists already; a recovery kit never overwrites a file.");
                 var kit = await services.GetRequiredService<RecoveryKits>().ExportAsync(Actor.CommandLine(), ct);
                 var bytes = kit.ToJson();
                 if (parse.GetValue(kitOut) is { } file)
