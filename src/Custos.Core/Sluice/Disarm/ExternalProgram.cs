@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Text;
+using Custos.Core.Common;
 
 namespace Custos.Core.Sluice.Disarm;
 
@@ -73,7 +74,7 @@ internal static class ExternalProgram
         }
         catch (OperationCanceledException)
         {
-            await KillTreeAsync(process);
+            await ProcessTree.KillAsync(process);
             throw;
         }
 
@@ -84,32 +85,6 @@ internal static class ExternalProgram
 
     private static IReadOnlyList<string> Finished(Task<IReadOnlyList<string>> tail) =>
         tail.IsCompletedSuccessfully ? tail.Result : [];
-
-    private static async Task KillTreeAsync(Process process)
-    {
-        try
-        {
-            process.Kill(entireProcessTree: true);
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
-        catch (Win32Exception)
-        {
-            // A descendant exited between listing and signalling.
-        }
-
-        using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        try
-        {
-            await process.WaitForExitAsync(grace.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            // SIGKILL was sent; a process stuck in the kernel is beyond our reach.
-        }
-    }
 
     private static async Task<IReadOnlyList<string>> ReadTailAsync(StreamReader reader, Action<string>? onLine)
     {

@@ -1,0 +1,129 @@
+namespace Custos.Core.Backup.Restic;
+
+/// <summary>
+/// The one way Custos talks to restic: each operation runs the restic binary once (<see cref="ResticProcess"/>), with
+/// the password in a short-lived file, and turns a failure into a <see cref="ResticException"/> whose message an
+/// operator can act on. Cancelling an operation kills restic and throws <see cref="OperationCanceledException"/>.
+/// </summary>
+/// <remarks>
+/// Snapshots made by <see cref="BackupAsync"/> hold the backed-up directory's contents at their root: the file
+/// DIRECTORY/db/custos.db is "/db/custos.db" inside the snapshot, for <see cref="RestoreAsync"/>'s includes and for
+/// <see cref="DumpAsync"/>, and restoring writes it to TARGET/db/custos.db, wherever the directory was.
+/// </remarks>
+public sealed partial class ResticRepository
+{
+    private const int MaxListingChars = 64 * 1024 * 1024;
+
+    // Variables that would decide the password, repository or cache instead of what this class passes.
+    private static readonly string[] ReservedVariables =
+    [
+        "RESTIC_PASSWORD", "RESTIC_PASSWORD_FILE", "RESTIC_PASSWORD_COMMAND", "RESTIC_REPOSITORY", "RESTIC_REPOSITORY_FILE",
+        "RESTIC_CACHE_DIR", "RESTIC_KEY_HINT",
+    ];
+
+    private readonly ResticLocation location;
+    private readonly ResticProcess process;
+
+    public ResticRepository(ResticLocation location, string password, ResticSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(location);
+        ArgumentNullException.ThrowIfNull(settings);
+        // restic trims a password file, so " pw" and "pw" would silently be the same key.
+        if (string.IsNullOrEmpty(password) || password.Trim().Length != password.Length)
+            throw new ArgumentException("A repository password must be non-empty and must not begin or end with white space.", nameof(password));
+        if (location.Environment.Keys.FirstOrDefault(k => ReservedVariables.Contains(k, StringComparer.Ordinal)) is { } reserved)
+            throw new ArgumentException($"{reserved} may not be set for a repository: Custos passes the password and location itself.", nameof(location));
+        if (location.Options.FirstOrDefault(o => !o.Contains('=')) is { } option)
+            throw new ArgumentException($"A restic extended option has the form key=value: \"{option}\".", nameof(location));
+        this.location = location;
+        process = new ResticProcess(location, password, settings);
+    }
+
+    /// <summary>Creates the repository; <see cref="ResticFailureKind.AlreadyInitialized"/> if one is there already.</summary>
+    public async Task InitAsync(CancellationToken ct) => await RunCheckedAsync(["init"], "init", ct);
+
+    /// <summary>
+    /// True when the repository is reachable, initialised and opens with this password; false only when there is no
+    /// repository at the location. A wrong password or an unreachable target throw.
+    /// </summary>
+    public async Task<bool> ExistsAsync(CancellationToken ct)
+    {
+        // Reading the config needs the key, so it proves the password too; --no-lock because it changes nothing.
+        var run = await process.RunAsync(["cat", "config", "--no-lock"], ct);
+        if (run.ExitCode == 0) return true;
+        var failure = ResticFailures.From(run, "open", location);
+        return failure.Kind == ResticFailureKind.NotInitialized ? false : throw failure;
+    }
+
+    /// <summary>The snapshots, with the given tag if one is given, oldest first.</summary>
+    public async Task<IReadOnlyList<ResticSnapshot>> SnapshotsAsync(string? tag, CancellationToken ct)
+    {
+        List<string> arguments = ["snapshots", "--json"];
+        if (tag is not null) arguments.Add("--tag=" + ResticArguments.Tag(tag));
+        var json = "";
+        var run = await process.RunAsync(arguments, ct,
+            async (stdout, t) => json = await ResticOutputText.ReadAllAsync(stdout, MaxListingChars, "snapshot listing", t));
+        if (run.ExitCode != 0) throw ResticFailures.From(run, "snapshots", location);
+        return ResticJson.Snapshots(json);
+    }
+
+    /// <summary>
+    /// Applies the retention policy to the snapshots with <paramref name="tag"/>, each set of tags counted on its own
+    /// (--group-by tags), and prunes the data no snapshot uses any more.
+    /// </summary>
+    public async Task ForgetAsync(ResticRetention keep, string tag, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(keep);
+        if (keep.KeepDaily < 0 || keep.KeepWeekly < 0 || keep.KeepMonthly < 0 || keep.KeepDaily + keep.KeepWeekly + keep.KeepMonthly == 0)
+            throw new ArgumentException("A retention policy keeps at least one snapshot, and no count is negative.", nameof(keep));
+        await RunCheckedAsync([
+            "forget", "--prune", "--group-by=tags", "--tag=" + ResticArguments.Tag(tag),
+            $"--keep-daily={keep.KeepDaily}", $"--keep-weekly={keep.KeepWeekly}", $"--keep-monthly={keep.KeepMonthly}",
+        ], "forget", ct);
+    }
+
+    /// <summary>
+    /// Restores a snapshot into <paramref name="targetDirectory"/> and reads the restored files back (--verify).
+    /// <paramref name="includes"/> are absolute paths inside the snapshot ("/db/custos.db"); empty restores everything.
+    /// </summary>
+    public async Task RestoreAsync(string snapshotId, string targetDirectory, IReadOnlyList<string> includes, CancellationToken ct)
+    {
+        List<string> arguments = ["restore", "--target=" + Path.GetFullPath(targetDirectory), "--verify"];
+        arguments.AddRange(includes.Select(i => "--include=" + ResticArguments.ExactPattern(i)));
+        arguments.AddRange(["--", ResticArguments.SnapshotId(snapshotId)]);
+        await RunCheckedAsync(arguments, "restore", ct);
+    }
+
+    /// <summary>The content of one file of a snapshot (restic dump), for small files: more than <paramref name="maxBytes"/> fails.</summary>
+    public async Task<byte[]> DumpAsync(string snapshotId, string path, long maxBytes, CancellationToken ct)
+    {
+        if (!path.StartsWith('/')) throw new ArgumentException($"A path inside a snapshot is absolute (starts with '/'): \"{path}\".", nameof(path));
+        using var content = new MemoryStream();
+        var run = await process.RunAsync(["dump", "--", ResticArguments.SnapshotId(snapshotId), path], ct, async (stdout, t) =>
+        {
+            var buffer = new byte[81920];
+            int read;
+            while ((read = await stdout.ReadAsync(buffer, t)) > 0)
+            {
+                if (content.Length + read > maxBytes)
+                    throw new ResticException(ResticFailureKind.Failed,
+                        $"{path} in snapshot {snapshotId} of {location.Redacted} is larger than {maxBytes} bytes; restore it instead.");
+                content.Write(buffer, 0, read);
+            }
+        });
+        if (run.ExitCode != 0) throw ResticFailures.From(run, "dump", location);
+        return content.ToArray();
+    }
+
+    /// <summary>
+    /// Removes stale locks only (restic unlock without --remove-all): those of restic processes on this host that are
+    /// gone, and locks not refreshed for 30 minutes. A live restic's lock stays.
+    /// </summary>
+    public async Task UnlockStaleAsync(CancellationToken ct) => await RunCheckedAsync(["unlock"], "unlock", ct);
+
+    private async Task RunCheckedAsync(IReadOnlyList<string> arguments, string action, CancellationToken ct)
+    {
+        var run = await process.RunAsync(arguments, ct);
+        if (run.ExitCode != 0) throw ResticFailures.From(run, action, location);
+    }
+}
