@@ -39,6 +39,9 @@ public sealed partial class ResticRepository
         process = new ResticProcess(location, password, settings);
     }
 
+    /// <summary>Where the repository is (its <see cref="ResticLocation.Redacted"/> form is for messages).</summary>
+    public ResticLocation Location => location;
+
     /// <summary>Creates the repository; <see cref="ResticFailureKind.AlreadyInitialized"/> if one is there already.</summary>
     public async Task InitAsync(CancellationToken ct) => await RunCheckedAsync(["init"], "init", ct);
 
