@@ -41,6 +41,7 @@ public static class CommonOptions
         var database = DatabaseSettings.Parse(DatabaseValue(dbOption), data.Root);
         var services = new ServiceCollection()
             .AddSingleton(TimeProvider.System)
+            .AddLogging()
             .AddSingleton(data)
             .AddSingleton(database)
             .AddCustosDatabase(database)

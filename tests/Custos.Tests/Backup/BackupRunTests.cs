@@ -52,7 +52,8 @@ public sealed class BackupRunTests
         Assert.Contains(BackupManifest.FileName, files);
         Assert.Contains(BackupCatalog.FileName, files);
         Assert.Contains(kind == TestDatabase.Sqlite ? "custos.db" : "custos.pgdump", files);
-        Assert.Equal(3, files.Count(f => f.StartsWith("blobs/", StringComparison.Ordinal)));
+        var blobs = files.Count(f => f.StartsWith("blobs/", StringComparison.Ordinal));
+        Assert.True(blobs >= 3, $"{blobs} blobs"); // the documents' (and the sluice's kept originals)
         Assert.DoesNotContain(files, f => f.StartsWith("keys", StringComparison.Ordinal) || f.EndsWith(".key", StringComparison.Ordinal));
         var keyFile = Assert.Single(Directory.GetFiles(Path.Combine(b.Db.DataDirectory, "keys"), "*.key"));
         var keyMaterial = File.ReadAllLines(keyFile)[2];
@@ -67,6 +68,7 @@ public sealed class BackupRunTests
         var acme = Assert.Single(manifest.Tenants, t => t.Name == "Acme");
         Assert.Equal((3L, 3L), (acme.Documents, acme.Versions));
         Assert.Equal(kind == TestDatabase.Sqlite ? "sqlite" : "postgresql", manifest.Database);
+        Assert.Equal(blobs, manifest.Blobs);
         Assert.Equal(Path.GetFileNameWithoutExtension(keyFile), Assert.Single(manifest.MasterKeys));
         Assert.False(Directory.Exists(Path.Combine(b.Db.DataDirectory, "backup", "staging")), "the staging folder (links to blobs) outlives the run");
     }
@@ -125,7 +127,7 @@ public sealed class BackupRunTests
         // keep-daily 1: both snapshots are of today, so only the newest stays.
         var listed = await b.CliAsync("backup", "snapshots", "--json");
         var snapshots = JsonDocument.Parse(listed.Output).RootElement.EnumerateArray().Select(s => s.GetProperty("id").GetString()).ToList();
-        Assert.Equal(second.SnapshotId, Assert.Single(snapshots));
+        Assert.StartsWith(second.SnapshotId!, Assert.Single(snapshots)); // restic reports a run's snapshot by its short id
     }
 
     [Theory]
@@ -154,7 +156,7 @@ public sealed class BackupRunTests
         time.SetUtcNow(next.AddMinutes(45));
         var late = await ScheduledRunAsync(b, next);
         Assert.Equal(("schedule (late)", BackupOutcome.Succeeded), (late.Trigger, late.Outcome));
-        var alarm = Assert.Single(await b.Get<BackupAlarms>().OpenAsync());
+        var alarm = Assert.Single(await AlarmsAsync(b));
         Assert.Equal(("missed", "local"), (alarm.Kind, alarm.TargetName));
         Assert.Equal(1, await b.Documents.AuditCountAsync("backup.alarm", AuditOutcome.Failure));
         // The disabled off-site target never ran.
@@ -190,6 +192,18 @@ public sealed class BackupRunTests
             await Task.Delay(200);
         }
         throw new TimeoutException($"No scheduled run for {occurrence:O} finished.");
+    }
+
+    /// <summary>The open alarms, once there are any (whichever tick ran the late run raises its alarm right after it).</summary>
+    private static async Task<IReadOnlyList<BackupAlarm>> AlarmsAsync(BackupTestSetup b)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            var open = await b.Get<BackupAlarms>().OpenAsync();
+            if (open.Count > 0) return open;
+            await Task.Delay(100);
+        }
+        return [];
     }
 
     private static bool Contains(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle) >= 0;
