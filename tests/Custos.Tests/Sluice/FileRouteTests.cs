@@ -46,6 +46,9 @@ public sealed class FileRouteTests
         ["TerminateSshSession"] = "no body",
         ["RevokeShare"] = "no body",
         ["TerminateWebSession"] = "no body",
+        ["RunBackup"] = "no body",
+        ["CheckBackupTarget"] = "no body",
+        ["AcknowledgeBackupAlarm"] = "no body",
         ["/api/v1/tenants/{tenant:guid}/vault/access-requests/{id:guid}/{decision:regex(^(approve|deny)$)}"] = "no body",
         ["/api/v1/tenants/{tenant:guid}/vault/entries/{id:guid}/totp"] = "no body",
     };
