@@ -12,15 +12,25 @@ namespace Custos.Core.Backup;
 /// </summary>
 public sealed class BackupAlarms(IDbContextFactory<CustosDbContext> dbFactory, AuditLog audit, TimeProvider time)
 {
+    /// <summary>
+    /// Raises the alarm, or renews the target's open alarm of the same kind (one line on the start page however often a
+    /// retry fails); the audit log records every occurrence.
+    /// </summary>
     public async Task RaiseAsync(BackupTarget? target, string kind, string message, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var name = target?.Name ?? "";
-        db.BackupAlarms.Add(new BackupAlarm
-        {
-            Id = Guid.CreateVersion7(), TargetId = target?.Id, TargetName = name, Kind = kind, Message = Truncate(message), RaisedAt = time.StoredNow(),
-        });
+        var now = time.StoredNow();
+        var open = await db.BackupAlarms.Where(a => a.TargetId == (target == null ? null : target.Id) && a.Kind == kind && a.ClearedAt == null)
+            .OrderByDescending(a => a.RaisedAt).FirstOrDefaultAsync(ct);
+        if (open is not null) (open.Message, open.RaisedAt) = (Truncate(message), now);
+        else
+            db.BackupAlarms.Add(new BackupAlarm
+            {
+                Id = Guid.CreateVersion7(), TargetId = target?.Id, TargetName = name, Kind = kind, Message = Truncate(message), RaisedAt = now,
+            });
+        await db.SaveChangesAsync(ct);
         await audit.CommitAsync(db, tx, new AuditEntry("system", "backup.alarm", AuditOutcome.Failure, null, $"backup-target:{name}", "local",
             new Dictionary<string, string?> { ["kind"] = kind, ["message"] = Truncate(message) }), ct);
     }

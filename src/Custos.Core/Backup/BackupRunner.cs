@@ -18,6 +18,8 @@ namespace Custos.Core.Backup;
 public sealed class BackupRunner(IDbContextFactory<CustosDbContext> dbFactory, BackupTargets targets, InstanceStaging staging, BackupRunLock runLock,
     BackupAlarms alarms, BackupActivity activity, AuditLog audit, BackupOptions options, TimeProvider time)
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, DateTimeOffset> journalRetryAt = new();
+
     /// <summary>The tag of instance snapshots (the journal's own carry <see cref="ErasureJournal.Tag"/>).</summary>
     public const string InstanceTag = "custos-instance";
 
@@ -179,7 +181,9 @@ public sealed class BackupRunner(IDbContextFactory<CustosDbContext> dbFactory, B
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
             newest = await db.ErasureJournal.AsNoTracking().MaxAsync(e => (DateTimeOffset?)e.ErasedAt, ct);
         if (newest is null) return 0;
-        var behind = (await targets.ListAsync(ct)).Where(t => t.Enabled && t.JournalStoredThrough != newest).ToList();
+        var now = time.GetUtcNow();
+        var behind = (await targets.ListAsync(ct))
+            .Where(t => t.Enabled && t.JournalStoredThrough != newest && (!journalRetryAt.TryGetValue(t.Id, out var at) || at <= now)).ToList();
         if (behind.Count == 0) return 0;
         await using var held = await runLock.TryAcquireAsync(ct);
         if (held is null) return 0;
@@ -191,10 +195,13 @@ public sealed class BackupRunner(IDbContextFactory<CustosDbContext> dbFactory, B
                 var repo = await targets.OpenAsync(target, ct);
                 await repo.UnlockStaleAsync(ct);
                 await StoreJournalAsync(target, repo, ct);
+                journalRetryAt.TryRemove(target.Id, out _);
                 stored++;
             }
             catch (Exception e) when (e is ResticException or IOException)
             {
+                // An unreachable target is asked again in a quarter of an hour, not at every tick.
+                journalRetryAt[target.Id] = now + BackupScheduler.RetryAfter;
                 await alarms.RaiseAsync(target, "journal", $"The erasure journal could not be stored in {target.Name}: {e.Message}", CancellationToken.None);
             }
         }

@@ -32,6 +32,10 @@ public sealed class BackupFaultTests
         var alarm = Assert.Single(await b.Get<BackupAlarms>().OpenAsync());
         Assert.Equal(("failed", "offsite"), (alarm.Kind, alarm.TargetName));
         Assert.Equal(1, await b.Documents.AuditCountAsync("backup.run", AuditOutcome.Failure));
+        // A retry that fails again renews the one alarm on the start page; the audit log has both.
+        Assert.Equal(1, (await b.CliAsync("backup", "run", "--target", "offsite")).ExitCode);
+        Assert.Single(await b.Get<BackupAlarms>().OpenAsync());
+        Assert.Equal(2, await b.Documents.AuditCountAsync("backup.alarm", AuditOutcome.Failure));
         Assert.False(Directory.Exists(Path.Combine(b.Db.DataDirectory, "backup", "staging")));
         using (var dave = await b.Documents.ConnectAsync("dave"))
             foreach (var (id, content) in docs) Assert.Equal(content, (await dave.DownloadAsync(id)).AssertOk().Bytes);
