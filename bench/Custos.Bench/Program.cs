@@ -112,10 +112,11 @@ static void PrintUsage()
                    stored in-process through DocumentUploads, no HTTP) plus the database. Custos (BackupRunner without verification,
                    InstanceRestore into an empty directory, DocumentRestore of a ~2 MiB document) against the same restic commands run by hand
                    on the same data in the same run (database copied by cp or pg_dump): first backup, second after 1% of the documents got a
-                   new version, full restore, single-document restore (median and max of 5). Needs /usr/bin/restic (and pg_dump with --pg) and
-                   about 5x the data set on disk. Target: overhead over raw restic <= 10% for backup and restore; one document < 3 s.
+                   new version, full restore (raw also with --verify), each in R rounds with alternating order, medians of wall and CPU time;
+                   single-document restore (median and max of 5). Needs /usr/bin/restic (and pg_dump with --pg) and about 5x the data set
+                   on disk. Target: overhead over raw restic <= 10% for backup and restore; one document < 3 s.
                    Options: --pg <admin connection string> (default: SQLite), --gib <n> (default 2), --documents <n> (default 10000),
                             --work <dir> (default: the temporary directory; the run's folder inside it is removed at the end unless --keep),
-                            --single-runs <n> (default 5)
+                            --rounds <n> (default 3), --single-runs <n> (default 5)
         """);
 }
