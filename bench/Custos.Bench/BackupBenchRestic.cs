@@ -82,20 +82,29 @@ internal sealed class RawRestic(string repository, string cacheDirectory)
     }
 }
 
-/// <summary>When each phase of a backup run or restore was first reported, from the start of the clock.</summary>
-internal sealed class PhaseClock : IProgress<BackupProgress>, IProgress<BackupPhase>
+/// <summary>
+/// When each phase of a backup run or restore was first reported, from the start of the clock, and the CPU time used
+/// by then (<paramref name="cpu"/>: restic's share counts once the restic run before the phase change has ended).
+/// </summary>
+internal sealed class PhaseClock(Func<TimeSpan> cpu) : IProgress<BackupProgress>, IProgress<BackupPhase>
 {
     private readonly long start = Stopwatch.GetTimestamp();
-    private readonly ConcurrentDictionary<BackupPhase, TimeSpan> first = new();
+    private readonly TimeSpan cpu0 = cpu();
+    private readonly ConcurrentDictionary<BackupPhase, (TimeSpan Wall, TimeSpan Cpu)> first = new();
 
     public void Report(BackupProgress value) => Report(value.Phase);
 
-    public void Report(BackupPhase value) => first.TryAdd(value, Stopwatch.GetElapsedTime(start));
+    public void Report(BackupPhase value)
+    {
+        if (first.ContainsKey(value)) return;
+        first.TryAdd(value, (Stopwatch.GetElapsedTime(start), cpu() - cpu0));
+    }
 
     public TimeSpan Elapsed => Stopwatch.GetElapsedTime(start);
+    public TimeSpan Cpu => cpu() - cpu0;
 
-    /// <summary>When <paramref name="phase"/> began; <paramref name="otherwise"/> when it was never reported.</summary>
-    public TimeSpan At(BackupPhase phase, TimeSpan otherwise) => first.TryGetValue(phase, out var at) ? at : otherwise;
+    /// <summary>When <paramref name="phase"/> began (wall and CPU); <paramref name="otherwise"/> when it was never reported.</summary>
+    public (TimeSpan Wall, TimeSpan Cpu) At(BackupPhase phase, (TimeSpan Wall, TimeSpan Cpu) otherwise) => first.GetValueOrDefault(phase, otherwise);
 }
 
 internal static class DirectorySize

@@ -54,16 +54,14 @@ internal sealed class BackupBenchSteps(BenchServer server, string work, ProcessC
     public async Task<Measured> CustosBackupAsync(string target)
     {
         Console.WriteLine($"Custos backup to {target} starts. {Settle()}");
-        var phases = new PhaseClock();
-        var cpu0 = Cpu();
+        var phases = new PhaseClock(Cpu);
         var result = await services.GetRequiredService<BackupRunner>().RunAsync(target, "bench", actor, progress: phases, verify: false);
-        var total = phases.Elapsed;
-        var cpu = Cpu() - cpu0;
+        var (total, cpu) = (phases.Elapsed, phases.Cpu);
         var run = result.Succeeded ? result.Value! : throw new InvalidOperationException($"backup: {result.Error!.Message}");
         if (run.Outcome != BackupOutcome.Succeeded) throw new InvalidOperationException($"backup failed: {run.Error}");
-        var uploading = phases.At(BackupPhase.Uploading, TimeSpan.Zero);
-        var journal = phases.At(BackupPhase.Journal, total);
-        var pruning = phases.At(BackupPhase.Pruning, total);
+        var uploading = phases.At(BackupPhase.Uploading, default);
+        var journal = phases.At(BackupPhase.Journal, (total, cpu));
+        var pruning = phases.At(BackupPhase.Pruning, (total, cpu));
 
         var staging = services.GetRequiredService<InstanceStaging>();
         var clock = Stopwatch.StartNew();
@@ -86,10 +84,10 @@ internal sealed class BackupBenchSteps(BenchServer server, string work, ProcessC
 
         using var report = JsonDocument.Parse(run.Report ?? "{}");
         long R(string name) => report.RootElement.TryGetProperty(name, out var v) ? v.GetInt64() : 0;
-        var note = $"{S(total)} (CPU {S(cpu)}): start → first restic progress {S(uploading)} (the staging alone, again right after: {S(stagingTime)}; the " +
+        var note = $"{S(total)} (CPU {S(cpu)}): start → first restic progress {W(uploading)} (the staging alone, again right after: {S(stagingTime)}; the " +
                    $"database copy with counts and catalog alone {S(dumpTime)} ({Mib(dumpBytes):F1} MiB); the rest is `restic unlock` and restic backup's " +
-                   $"start), restic backup {S(journal - uploading)}, journal {S(pruning - journal)}, forget + run record {S(total - pruning)}; clearing the " +
-                   $"staging {S(clearTime)}; snapshot {run.SnapshotId![..8]}, {run.Files:N0} files, {Mib(run.Bytes):F0} MiB, added {Mib(run.AddedBytes):F1} MiB, " +
+                   $"start), restic backup {W(Minus(journal, uploading))} (its CPU counted here in full), journal {W(Minus(pruning, journal))}, forget + run record " +
+                   $"{W(Minus((total, cpu), pruning))}; clearing the staging {S(clearTime)}; snapshot {run.SnapshotId![..8]}, {run.Files:N0} files, {Mib(run.Bytes):F0} MiB, added {Mib(run.AddedBytes):F1} MiB, " +
                    $"files new/changed/unmodified {R("filesNew"):N0}/{R("filesChanged"):N0}/{R("filesUnmodified"):N0}, catalog {R("catalogVersions"):N0} versions " +
                    $"({staged.Manifest.Blobs:N0} blobs staged). Load {Load.Average()}";
         Console.WriteLine("Custos backup: " + note);
@@ -153,8 +151,7 @@ internal sealed class BackupBenchSteps(BenchServer server, string work, ProcessC
     public async Task<Measured> CustosRestoreAsync(string target, string into, string? postgres)
     {
         Console.WriteLine($"Custos restore starts. {Settle()}");
-        var phases = new PhaseClock();
-        var cpu0 = Cpu();
+        var phases = new PhaseClock(Cpu);
         var targets = services.GetRequiredService<BackupTargets>();
         var all = (await targets.ListAsync()).ToList();
         var repos = new List<Core.Backup.Restic.ResticRepository>();
@@ -166,16 +163,32 @@ internal sealed class BackupBenchSteps(BenchServer server, string work, ProcessC
         var request = new InstanceRestoreRequest(repos[all.FindIndex(t => t.Name == target)], "latest", into, postgres, repos, known,
             id => keyFiles.Exists(id) ? keyFiles.Load(id) : null);
         var report = await services.GetRequiredService<InstanceRestore>().RestoreAsync(request, actor, phases, CancellationToken.None);
-        var total = phases.Elapsed;
-        var cpu = Cpu() - cpu0;
-        var restoring = phases.At(BackupPhase.Restoring, TimeSpan.Zero);
-        var checking = phases.At(BackupPhase.Checking, total);
+        var (total, cpu) = (phases.Elapsed, phases.Cpu);
+        var restoring = phases.At(BackupPhase.Restoring, default);
+        var checking = phases.At(BackupPhase.Checking, (total, cpu));
         var (files, _) = DirectorySize.Of(Path.Combine(into, "blobs"));
         if (files != report.Manifest.Blobs) throw new InvalidOperationException($"restore: {files} blobs restored, the manifest names {report.Manifest.Blobs}");
-        var note = $"{S(total)} (CPU {S(cpu)}): request, snapshot and manifest {S(restoring)}, restic restore --verify {S(checking - restoring)}, database " +
-                   $"(integrity_check{(postgres is null ? "" : ", pg_restore")}, migrations, keyring, journal, audit) {S(total - checking)}; {files:N0} blobs. Load {Load.Average()}";
+        var note = $"{S(total)} (CPU {S(cpu)}): request, snapshot and manifest {W(restoring)}, restic restore --verify and moving blobs into place " +
+                   $"{W(Minus(checking, restoring))}, database (integrity_check{(postgres is null ? "" : ", pg_restore")}, migrations, keyring, journal, audit) " +
+                   $"{W(Minus((total, cpu), checking))}; {files:N0} blobs. Load {Load.Average()}";
         Console.WriteLine("Custos restore: " + note);
         return new Measured(total, cpu, note);
+    }
+
+    /// <summary>Custos's restic wrapper alone: <see cref="Core.Backup.Restic.ResticRepository.RestoreAsync"/> of the target's latest snapshot (restore --verify), nothing around it.</summary>
+    public async Task<Measured> WrapperRestoreAsync(string target, string into)
+    {
+        Console.WriteLine($"Custos's restic wrapper restore starts. {Settle()}");
+        var targets = services.GetRequiredService<BackupTargets>();
+        var repo = await targets.OpenAsync((await targets.FindAsync(target))!);
+        var snapshot = (await services.GetRequiredService<BackupViews>().RunsAsync(target, BackupRunKind.Backup, 1))[0].SnapshotId!;
+        var cpu0 = Cpu();
+        var clock = Stopwatch.StartNew();
+        await repo.RestoreAsync(snapshot, into, [], CancellationToken.None);
+        var (wall, cpu) = (clock.Elapsed, Cpu() - cpu0);
+        var note = $"{S(wall)} (CPU {S(cpu)}), {DirectorySize.Of(Path.Combine(into, "blobs")).Files:N0} blobs. Load {Load.Average()}";
+        Console.WriteLine("Custos's restic wrapper restore: " + note);
+        return new Measured(wall, cpu, note);
     }
 
     public async Task<Measured> RawRestoreAsync(RawRestic raw, string into, bool verify)
@@ -215,6 +228,9 @@ internal sealed class BackupBenchSteps(BenchServer server, string work, ProcessC
         await process.WaitForExitAsync();
         return process.ExitCode == 0 ? output : throw new InvalidOperationException($"{program} exited {process.ExitCode}: {await error}");
     }
+
+    private static string W((TimeSpan Wall, TimeSpan Cpu) d) => $"{S(d.Wall)} (CPU {S(d.Cpu)})";
+    private static (TimeSpan, TimeSpan) Minus((TimeSpan Wall, TimeSpan Cpu) a, (TimeSpan Wall, TimeSpan Cpu) b) => (a.Wall - b.Wall, a.Cpu - b.Cpu);
 
     public static string S(TimeSpan t) => t.TotalSeconds.ToString(t.TotalSeconds < 10 ? "F2" : "F1", CultureInfo.InvariantCulture) + " s";
     public static double Mib(long bytes) => bytes / 1048576.0;
