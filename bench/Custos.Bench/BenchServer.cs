@@ -43,6 +43,10 @@ internal sealed class BenchServer : IAsyncDisposable
     }
 
     public CustosHost Host { get; }
+    /// <summary>The server's data directory (--data).</summary>
+    public string DataDirectory => dataDirectory;
+    /// <summary>The server's PostgreSQL connection string (--db); null on SQLite.</summary>
+    public string? ConnectionString => connectionString;
     /// <summary>The IP literal rather than "localhost", so no connection first tries ::1.</summary>
     public Uri BaseAddress { get; }
 
@@ -54,19 +58,15 @@ internal sealed class BenchServer : IAsyncDisposable
     /// Starts the server. For PostgreSQL, <paramref name="pgPool"/> sets Npgsql's Maximum Pool Size in the server's
     /// connection string (0 keeps Npgsql's default of 100, which equals PostgreSQL's default max_connections).
     /// </summary>
-    public static async Task<BenchServer> StartAsync(string? pgAdmin, int pgPool = 0)
+    /// <remarks>The data directory is a new folder in <paramref name="parent"/> (default: the temporary directory).</remarks>
+    public static async Task<BenchServer> StartAsync(string? pgAdmin, int pgPool = 0, string? parent = null)
     {
-        var dir = Directory.CreateTempSubdirectory("custos-bench-").FullName;
+        var dir = parent is null ? Directory.CreateTempSubdirectory("custos-bench-").FullName
+            : Directory.CreateDirectory(Path.Combine(parent, "custos-bench-" + Guid.NewGuid().ToString("N")[..8])).FullName;
         string? cs = null, name = null;
         if (pgAdmin is not null)
         {
-            name = "custos_bench_" + Guid.NewGuid().ToString("N")[..12];
-            await using (var conn = new NpgsqlConnection(pgAdmin))
-            {
-                await conn.OpenAsync();
-                await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", conn);
-                await create.ExecuteNonQueryAsync();
-            }
+            name = await CreateDatabaseAsync(pgAdmin, "custos_bench_");
             var builder = new NpgsqlConnectionStringBuilder(pgAdmin) { Database = name };
             if (pgPool > 0) builder.MaxPoolSize = pgPool;
             cs = builder.ToString();
@@ -171,14 +171,7 @@ internal sealed class BenchServer : IAsyncDisposable
         await Host.DisposeAsync();
         if (clamd is not null) await clamd.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        if (pgName is not null)
-        {
-            NpgsqlConnection.ClearAllPools();
-            await using var conn = new NpgsqlConnection(pgAdmin);
-            await conn.OpenAsync();
-            await using var drop = new NpgsqlCommand($"DROP DATABASE {pgName} WITH (FORCE)", conn);
-            await drop.ExecuteNonQueryAsync();
-        }
+        if (pgName is not null) await DropDatabaseAsync(pgAdmin!, pgName);
         try
         {
             Directory.Delete(dataDirectory, true);
@@ -187,6 +180,26 @@ internal sealed class BenchServer : IAsyncDisposable
         {
             // A file still held open only leaves a temporary directory behind.
         }
+    }
+
+    /// <summary>Creates an empty database named <paramref name="prefix"/> and a random suffix on the server of <paramref name="pgAdmin"/>; returns its name.</summary>
+    public static async Task<string> CreateDatabaseAsync(string pgAdmin, string prefix)
+    {
+        var name = prefix + Guid.NewGuid().ToString("N")[..12];
+        await using var conn = new NpgsqlConnection(pgAdmin);
+        await conn.OpenAsync();
+        await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", conn);
+        await create.ExecuteNonQueryAsync();
+        return name;
+    }
+
+    public static async Task DropDatabaseAsync(string pgAdmin, string name)
+    {
+        NpgsqlConnection.ClearAllPools();
+        await using var conn = new NpgsqlConnection(pgAdmin);
+        await conn.OpenAsync();
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", conn);
+        await drop.ExecuteNonQueryAsync();
     }
 
     private static int FreePort()

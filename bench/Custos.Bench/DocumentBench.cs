@@ -519,7 +519,7 @@ internal static class DocumentBench
     }
 
     /// <summary>Returns when the search indexer has nothing left to index (the background service and this call take turns).</summary>
-    private static async Task DrainIndexerAsync(IServiceProvider services)
+    internal static async Task DrainIndexerAsync(IServiceProvider services)
     {
         var indexer = services.GetRequiredService<DocumentIndexer>();
         while (await indexer.IndexPendingAsync() > 0) { }
@@ -695,14 +695,14 @@ internal static class DocumentBench
         return (all.Length, perWorker.Sum(w => w.errors), all);
     }
 
-    private static async Task<UserId> UserIdAsync(BenchServer server, string user)
+    internal static async Task<UserId> UserIdAsync(BenchServer server, string user)
     {
         await using var db = server.Context();
         return await db.Users.AsNoTracking().Where(u => u.UserName == UserNames.Normalize(user)).Select(u => u.Id).SingleAsync();
     }
 
     /// <summary>The middle element by <paramref name="key"/> (the lower middle of an even count); null when empty.</summary>
-    private static T? Median<T>(List<T> items, Func<T, double> key) where T : class =>
+    internal static T? Median<T>(List<T> items, Func<T, double> key) where T : class =>
         items.Count == 0 ? null : items.OrderBy(key).ElementAt((items.Count - 1) / 2);
 
     private static double Mib(long bytes) => bytes / 1024.0 / 1024.0;
@@ -710,7 +710,7 @@ internal static class DocumentBench
     private static string FormatSize(long bytes) => bytes % (1L << 30) == 0 ? $"{bytes >> 30} GiB" : $"{bytes >> 20} MiB";
 
     /// <summary>The mount the blob directory lives on, from /proc/self/mounts (the longest matching mount point).</summary>
-    private static string FileSystemOf(string path)
+    internal static string FileSystemOf(string path)
     {
         try
         {

@@ -43,6 +43,16 @@ internal sealed class ProcessCpu
         return p.TotalProcessorTime;
     }
 
+    /// <summary>
+    /// User and system time of this process's children that have ended and been waited for (cutime and cstime of
+    /// /proc/self/stat): every restic, pg_dump or sync it ran, not a child still running.
+    /// </summary>
+    public static TimeSpan Children()
+    {
+        var s = Stat(Environment.ProcessId);
+        return s is null ? TimeSpan.Zero : TimeSpan.FromSeconds((Field(s, 13) + Field(s, 14)) / TicksPerSecond);
+    }
+
     /// <summary>User and system time of the postmaster, its live children and the children it has reaped.</summary>
     public TimeSpan Database()
     {

@@ -74,15 +74,24 @@ public sealed partial class ResticRepository
     /// Applies the retention policy to the snapshots with <paramref name="tag"/>, each set of tags counted on its own
     /// (--group-by tags), and prunes the data no snapshot uses any more.
     /// </summary>
-    public async Task ForgetAsync(ResticRetention keep, string tag, CancellationToken ct)
+    public Task ForgetAsync(ResticRetention keep, string tag, CancellationToken ct) => ForgetAsync(keep, [tag], ct);
+
+    /// <summary>
+    /// As <see cref="ForgetAsync(ResticRetention, string, CancellationToken)"/> for the snapshots with any of
+    /// <paramref name="tags"/> (restic's repeated --tag), in one restic run: each set of tags is still its own group.
+    /// </summary>
+    public async Task ForgetAsync(ResticRetention keep, IReadOnlyList<string> tags, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(keep);
+        ArgumentNullException.ThrowIfNull(tags);
         if (keep.KeepDaily < 0 || keep.KeepWeekly < 0 || keep.KeepMonthly < 0 || keep.KeepDaily + keep.KeepWeekly + keep.KeepMonthly == 0)
             throw new ArgumentException("A retention policy keeps at least one snapshot, and no count is negative.", nameof(keep));
-        await RunCheckedAsync([
-            "forget", "--prune", "--group-by=tags", "--tag=" + ResticArguments.Tag(tag),
-            $"--keep-daily={keep.KeepDaily}", $"--keep-weekly={keep.KeepWeekly}", $"--keep-monthly={keep.KeepMonthly}",
-        ], "forget", ct);
+        // Without a tag restic would apply the policy to every snapshot in the repository.
+        if (tags.Count == 0) throw new ArgumentException("Name the tags whose snapshots the policy applies to.", nameof(tags));
+        List<string> arguments = ["forget", "--prune", "--group-by=tags"];
+        arguments.AddRange(tags.Select(t => "--tag=" + ResticArguments.Tag(t)));
+        arguments.AddRange([$"--keep-daily={keep.KeepDaily}", $"--keep-weekly={keep.KeepWeekly}", $"--keep-monthly={keep.KeepMonthly}"]);
+        await RunCheckedAsync(arguments, "forget", ct);
     }
 
     /// <summary>

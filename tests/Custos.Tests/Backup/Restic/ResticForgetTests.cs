@@ -37,6 +37,29 @@ public sealed class ResticForgetTests : IDisposable
     }
 
     [Fact]
+    public async Task Forget_TwoTagsInOneRun_EachKeepsItsOwnSeries_OthersUntouched()
+    {
+        var repository = sandbox.Repository();
+        await repository.InitAsync(CancellationToken.None);
+        foreach (var day in new[] { 10, 11, 12 })
+        {
+            await BackdatedBackupAsync($"2026-02-{day} 10:00:00", "custos", $"instance of Feb {day}");
+            await BackdatedBackupAsync($"2026-02-{day} 11:00:00", "journal", $"journal of Feb {day}");
+            await BackdatedBackupAsync($"2026-02-{day} 12:00:00", "other", $"other of Feb {day}");
+        }
+
+        await repository.ForgetAsync(new ResticRetention(KeepDaily: 2, KeepWeekly: 0, KeepMonthly: 0), ["custos", "journal"], CancellationToken.None);
+
+        // Two days of each named series (one group of snapshots would have kept two in all; restic's repeated --tag is
+        // "any of", so both series were considered); the third tag is outside and keeps all three.
+        var left = await repository.SnapshotsAsync(null, CancellationToken.None);
+        Assert.Equal(["custos 11", "custos 12", "journal 11", "journal 12", "other 10", "other 11", "other 12"],
+            left.Select(s => $"{string.Join(',', s.Tags)} {s.Time.ToLocalTime():dd}").Order(StringComparer.Ordinal));
+        await Assert.ThrowsAsync<ArgumentException>(() => repository.ForgetAsync(new ResticRetention(1, 1, 1), Array.Empty<string>(), CancellationToken.None));
+        sandbox.AssertNoSecretsLeft();
+    }
+
+    [Fact]
     public async Task Forget_PolicyThatKeepsNothing_IsRefusedBeforeRestic()
     {
         var repository = sandbox.Repository();
