@@ -213,7 +213,9 @@ internal static class BackupBench
             var l = values.Order().ToList();
             return l.Count % 2 == 1 ? l[l.Count / 2] : (l[l.Count / 2 - 1] + l[l.Count / 2]) / 2;
         }
-        static string Pct(double ratio) => (ratio - 1).ToString("+0%;-0%", CultureInfo.InvariantCulture);
+        // Rounded first, so that a tiny negative difference prints as 0% rather than "-0%".
+        static string Pct(double ratio) => Math.Round(ratio - 1, 2).ToString("+0%;-0%;0%", CultureInfo.InvariantCulture);
+        static string Diff(TimeSpan d) => Math.Round(d.TotalSeconds, 1).ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture);
 
         Console.WriteLine();
         Console.WriteLine("| step (medians of the rounds) | Custos wall | raw restic wall | overhead (wall) | per round | Custos CPU | raw CPU | overhead (CPU) |");
@@ -224,7 +226,7 @@ internal static class BackupBench
             var (cc, rc) = (Median(s.Rounds.Select(p => p.Custos.Cpu)), Median(s.Rounds.Select(p => p.Raw.Cpu)));
             var rounds = string.Join(", ", s.Rounds.Select(p => Pct(p.Custos.Wall / p.Raw.Wall)));
             Console.WriteLine($"| {s.Name} ({s.Raw}) | {S(cw)}, {s.DataBytes / cw.TotalSeconds / 1e6:F0} MB/s | {S(rw)}, {s.DataBytes / rw.TotalSeconds / 1e6:F0} MB/s | " +
-                              $"{Pct(cw / rw)} ({(cw - rw).TotalSeconds:+0.0;-0.0} s) | {rounds} | {S(cc)} | {S(rc)} | {Pct(cc / rc)} ({(cc - rc).TotalSeconds:+0.0;-0.0} s) |");
+                              $"{Pct(cw / rw)} ({Diff(cw - rw)} s) | {rounds} | {S(cc)} | {S(rc)} | {Pct(cc / rc)} ({Diff(cc - rc)} s) |");
         }
         string Runs(List<TimeSpan> l) => $"median {S(Median(l))}, max {S(l.Max())} ({string.Join(", ", l.Select(S))})";
         Console.WriteLine();
