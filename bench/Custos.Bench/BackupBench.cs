@@ -43,7 +43,7 @@ internal static class BackupBench
             // The data set, through the real document services.
             var sizes = BackupBenchData.Sizes(o.Documents, (long)(o.Gib * (1L << 30)));
             var sorted = sizes.Order().ToArray();
-            Console.WriteLine($"Data set: {sizes.Length:N0} documents, {Mib(sizes.Sum()):F0} MiB of random content in {BackupBenchData.Tenants} tenants × " +
+            Console.WriteLine($"Data set: {sizes.Length:N0} documents, {Mib(sizes.Sum()):F0} MiB of pseudo-random content in {BackupBenchData.Tenants} tenants × " +
                               $"{BackupBenchData.FoldersPerTenant} folders; sizes min {sorted[0] / 1024.0:F1} KiB, median {sorted[sorted.Length / 2] / 1024.0:F1} KiB, " +
                               $"p90 {sorted[sorted.Length * 9 / 10] / 1024.0:F0} KiB, max {Mib(sorted[^1]):F1} MiB; {sizes.Count(s => s >= 20L << 20)} of ≥ 20 MiB " +
                               $"({Mib(sizes.Where(s => s >= 20L << 20).Sum()):F0} MiB), {sizes.Count(s => s is >= 512L << 10 and < 20L << 20)} of 0.5–20 MiB " +
@@ -168,10 +168,13 @@ internal static class BackupBench
                 }
             }
             Console.WriteLine($"Single document: {pick.Name} ({Mib(pick.Size):F2} MiB), by id from snapshot {snapshot[..8]}; {o.SingleRuns} runs each. Load {Load.Average()}");
+            var parts = await run.SingleRestorePartsAsync(target, snapshot, pick.Id);
+            Console.WriteLine("Single document, its read-only parts once more: " + parts);
 
             Print(steps, custosSingle, rawSingle, rawSingleVerify);
             Console.WriteLine($"- restic by hand after a Custos run, without --ignore-ctime (nothing changed since the last backup, but Custos's hard links " +
                               $"changed every blob's ctime): {ctime.Note}");
+            Console.WriteLine($"- single-document restore, its read-only parts once more: {parts}");
             Console.WriteLine($"- one restic run that only opens the repository (`restic snapshots --json`, median of 3): {S(opens.Order().ElementAt(1))}");
             Console.WriteLine($"- repository size after the first / second backups: Custos {Mib(sizesAfterFirst.Item1):F0} / {Mib(sizesAfterSecond.Item1):F0} MiB " +
                               $"(+{Mib(sizesAfterSecond.Item1 - sizesAfterFirst.Item1):F1} for {o.Rounds} second backups), raw {Mib(sizesAfterFirst.Item2):F0} / " +
@@ -210,7 +213,9 @@ internal static class BackupBench
             var l = values.Order().ToList();
             return l.Count % 2 == 1 ? l[l.Count / 2] : (l[l.Count / 2 - 1] + l[l.Count / 2]) / 2;
         }
-        static string Pct(double ratio) => (ratio - 1).ToString("+0%;-0%", CultureInfo.InvariantCulture);
+        // Rounded first, so that a tiny negative difference prints as 0% rather than "-0%".
+        static string Pct(double ratio) => Math.Round(ratio - 1, 2).ToString("+0%;-0%;0%", CultureInfo.InvariantCulture);
+        static string Diff(TimeSpan d) => Math.Round(d.TotalSeconds, 1).ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture);
 
         Console.WriteLine();
         Console.WriteLine("| step (medians of the rounds) | Custos wall | raw restic wall | overhead (wall) | per round | Custos CPU | raw CPU | overhead (CPU) |");
@@ -221,7 +226,7 @@ internal static class BackupBench
             var (cc, rc) = (Median(s.Rounds.Select(p => p.Custos.Cpu)), Median(s.Rounds.Select(p => p.Raw.Cpu)));
             var rounds = string.Join(", ", s.Rounds.Select(p => Pct(p.Custos.Wall / p.Raw.Wall)));
             Console.WriteLine($"| {s.Name} ({s.Raw}) | {S(cw)}, {s.DataBytes / cw.TotalSeconds / 1e6:F0} MB/s | {S(rw)}, {s.DataBytes / rw.TotalSeconds / 1e6:F0} MB/s | " +
-                              $"{Pct(cw / rw)} ({(cw - rw).TotalSeconds:+0.0;-0.0} s) | {rounds} | {S(cc)} | {S(rc)} | {Pct(cc / rc)} ({(cc - rc).TotalSeconds:+0.0;-0.0} s) |");
+                              $"{Pct(cw / rw)} ({Diff(cw - rw)} s) | {rounds} | {S(cc)} | {S(rc)} | {Pct(cc / rc)} ({Diff(cc - rc)} s) |");
         }
         string Runs(List<TimeSpan> l) => $"median {S(Median(l))}, max {S(l.Max())} ({string.Join(", ", l.Select(S))})";
         Console.WriteLine();

@@ -1,8 +1,8 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
 using Custos.Core.Audit;
 using Custos.Core.Common;
 using Custos.Core.Documents;
+using Custos.Tests.Sluice.Antivirus;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Custos.Bench;
@@ -11,7 +11,9 @@ namespace Custos.Bench;
 /// The backup benchmark's data set: documents of mixed sizes in a few tenants and folders, stored in-process through the
 /// real document services (<see cref="DocumentUploads.CreateAsync(TenantId, Guid, string?, string?, string?, Stream, DocumentCaller, CancellationToken)"/>,
 /// no HTTP, no sluice), so the blobs are the real encrypted blobs and the database the real one; and the 1% change
-/// (check-out and check-in of a new version) between the two backups.
+/// (check-out and check-in of a new version) between the two backups. The content is the tests' pseudo-random
+/// <see cref="GeneratedStream"/> (the same sequence in every document; each blob is encrypted under a key of its own, so
+/// restic sees unique, incompressible ciphertext either way).
 /// </summary>
 internal sealed class BackupBenchData
 {
@@ -83,7 +85,7 @@ internal sealed class BackupBenchData
         {
             var (tenant, folder) = folders[i % folders.Count];
             var name = $"doc-{i:D5}.bin";
-            await using var body = new RandomContent(sizes[i]);
+            await using var body = new GeneratedStream(sizes[i]);
             var r = await uploads.CreateAsync(tenant, folder, name, "application/octet-stream", null, body, caller, ct);
             documents[i] = r.Succeeded ? new Doc(tenant, r.Value!.Id, name, sizes[i]) : throw new InvalidOperationException($"upload {name}: {r.Error!.Message}");
         });
@@ -104,7 +106,7 @@ internal sealed class BackupBenchData
         {
             var locked = await locks.CheckOutAsync(d.Tenant, d.Id, caller, ct);
             if (!locked.Succeeded) throw new InvalidOperationException($"check-out {d.Name}: {locked.Error!.Message}");
-            await using var body = new RandomContent(d.Size);
+            await using var body = new GeneratedStream(d.Size);
             var r = await uploads.CheckInAsync(d.Tenant, d.Id, "application/octet-stream", "bench: 1% change", body, caller, ct);
             if (!r.Succeeded) throw new InvalidOperationException($"check-in {d.Name}: {r.Error!.Message}");
         });
@@ -113,43 +115,4 @@ internal sealed class BackupBenchData
 
     /// <summary>The document for the single-document restore: the one closest to 2 MiB (a "MiB-sized" one of the middle class).</summary>
     public Doc MidSized() => Documents.MinBy(d => Math.Abs(d.Size - (2L << 20)))!;
-
-    /// <summary>Incompressible content of a given length, generated as it is read (nothing held in memory).</summary>
-    private sealed class RandomContent(long length) : Stream
-    {
-        private long position;
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            var n = (int)Math.Min(buffer.Length, length - position);
-            RandomNumberGenerator.Fill(buffer[..n]);
-            position += n;
-            return n;
-        }
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default) => ValueTask.FromResult(Read(buffer.Span));
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) => Task.FromResult(Read(buffer.AsSpan(offset, count)));
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => length;
-
-        public override long Position
-        {
-            get => position;
-            set => throw new NotSupportedException();
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    }
 }

@@ -4,6 +4,8 @@ using System.Text.Json;
 using Custos.Core.Audit;
 using Custos.Core.Backup;
 using Custos.Core.Data;
+using Custos.Core.Documents;
+using Custos.Core.Documents.Blobs;
 using Custos.Core.Keys;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -189,6 +191,46 @@ internal sealed class BackupBenchSteps(BenchServer server, string work, ProcessC
         var note = $"{S(wall)} (CPU {S(cpu)}), {DirectorySize.Of(Path.Combine(into, "blobs")).Files:N0} blobs. Load {Load.Average()}";
         Console.WriteLine("Custos's restic wrapper restore: " + note);
         return new Measured(wall, cpu, note);
+    }
+
+    /// <summary>
+    /// The read-only parts of a single-document restore, one after another through the public pieces
+    /// <see cref="DocumentRestore"/> uses: resolve the snapshot (restic snapshots), read the catalog (restic dump), find the
+    /// version, restore its blob (restic restore --include --verify), decrypt it. What DocumentRestore adds is storing
+    /// it again (encrypt, fsync) and the commit with its audit event.
+    /// </summary>
+    public async Task<string> SingleRestorePartsAsync(string target, string snapshotId, Guid document)
+    {
+        var targets = services.GetRequiredService<BackupTargets>();
+        var clock = Stopwatch.StartNew();
+        var repo = await targets.OpenAsync((await targets.FindAsync(target))!);
+        var open = clock.Elapsed;
+        clock.Restart();
+        var snapshot = await SnapshotFiles.ResolveAsync(repo, snapshotId, CancellationToken.None);
+        var resolve = clock.Elapsed;
+        clock.Restart();
+        var root = SnapshotFiles.Root(snapshot);
+        var compressed = await repo.DumpAsync(snapshot.Id, root + "/" + BackupCatalog.FileName, 1L << 30, CancellationToken.None);
+        var dump = clock.Elapsed;
+        clock.Restart();
+        var catalog = BackupCatalog.Read(compressed).ToList();
+        var pick = catalog.Where(c => c.Document == document).MaxBy(c => c.Number)!;
+        var parse = clock.Elapsed;
+        clock.Restart();
+        var into = Path.Combine(work, "single-parts");
+        var a = pick.BlobAddress;
+        await repo.RestoreAsync(snapshot.Id, into, [$"{root}/blobs/{a[..2]}/{a[2..4]}/{a}"], CancellationToken.None);
+        var restore = clock.Elapsed;
+        clock.Restart();
+        var unpacked = new DocumentContent(new LocalBlobStore(Path.Combine(SnapshotFiles.Unpacked(snapshot, into), "blobs")),
+            services.GetRequiredService<Core.Vault.SecretSealer>());
+        await using (var plain = await unpacked.OpenAsync(new Core.Common.TenantId(pick.Tenant), pick.VersionId, pick.BlobAddress, pick.WrappedKey))
+            await plain!.CopyToAsync(Stream.Null);
+        var decrypt = clock.Elapsed;
+        Directory.Delete(into, recursive: true);
+        return $"unseal the target's password {S(open)}, resolve the snapshot (restic snapshots) {S(resolve)}, read the catalog (restic dump, " +
+               $"{compressed.Length / 1e6:F1} MB compressed) {S(dump)}, parse it ({catalog.Count:N0} versions) {S(parse)}, restore the blob (restic restore " +
+               $"--include --verify) {S(restore)}, decrypt it {S(decrypt)}; sum {S(open + resolve + dump + parse + restore + decrypt)}. Load {Load.Average()}";
     }
 
     public async Task<Measured> RawRestoreAsync(RawRestic raw, string into, bool verify)

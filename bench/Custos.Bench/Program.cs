@@ -108,7 +108,7 @@ static void PrintUsage()
                             --size-mib <n> (default 100), --seconds <s> (each link check phase, default 10), --download-seconds <s>
                             (default 0: each client downloads once; else again and again for s seconds), --callers <n> (link
                             checks, default 16), --pg-pool <n> (default 50)
-          backup   Backup and restore (issue 8) of a data set of ~2 GiB: 10,000 documents of mixed size (random content, 3 tenants x 4 folders,
+          backup   Backup and restore (issue 8) of a data set of ~2 GiB: 10,000 documents of mixed size (pseudo-random content, 3 tenants x 4 folders,
                    stored in-process through DocumentUploads, no HTTP) plus the database. Custos (BackupRunner without verification,
                    InstanceRestore into an empty directory, DocumentRestore of a ~2 MiB document) against the same restic commands run by hand
                    on the same data in the same run (database copied by cp or pg_dump): first backup, second after 1% of the documents got a
