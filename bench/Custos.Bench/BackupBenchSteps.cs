@@ -162,8 +162,9 @@ internal sealed class BackupBenchSteps(BenchServer server, string work, ProcessC
         await using (var db = await services.GetRequiredService<IDbContextFactory<CustosDbContext>>().CreateDbContextAsync())
             known = ErasureJournal.Parse((await ErasureJournal.ExportAsync(db, CancellationToken.None)).Content);
         var keyFiles = services.GetRequiredService<MasterKeyFileStore>();
-        var request = new InstanceRestoreRequest(repos[all.FindIndex(t => t.Name == target)], "latest", into, postgres, repos, known,
-            id => keyFiles.Exists(id) ? keyFiles.Load(id) : null);
+        var chosen = all.FindIndex(t => t.Name == target);
+        var request = new InstanceRestoreRequest(repos[chosen], "latest", into, postgres, repos, known,
+            id => keyFiles.Exists(id) ? keyFiles.Load(id) : null, await targets.LatestRecordedSnapshotAsync(all[chosen].Id, CancellationToken.None));
         var report = await services.GetRequiredService<InstanceRestore>().RestoreAsync(request, actor, phases, CancellationToken.None);
         var (total, cpu) = (phases.Elapsed, phases.Cpu);
         var restoring = phases.At(BackupPhase.Restoring, default);
@@ -195,8 +196,8 @@ internal sealed class BackupBenchSteps(BenchServer server, string work, ProcessC
 
     /// <summary>
     /// The read-only parts of a single-document restore, one after another through the public pieces
-    /// <see cref="DocumentRestore"/> uses: resolve the snapshot (restic snapshots), read the catalog (restic dump), find the
-    /// version, restore its blob (restic restore --include --verify), decrypt it. What DocumentRestore adds is storing
+    /// <see cref="DocumentRestore"/> uses: name the snapshot (the newest recorded run for "latest"; no restic run), read the
+    /// catalog (restic dump), find the version, restore its blob and the manifest (restic restore --include --verify), decrypt it. What DocumentRestore adds is storing
     /// it again (encrypt, fsync) and the commit with its audit event.
     /// </summary>
     public async Task<string> SingleRestorePartsAsync(string target, string snapshotId, Guid document)
@@ -206,11 +207,10 @@ internal sealed class BackupBenchSteps(BenchServer server, string work, ProcessC
         var repo = await targets.OpenAsync((await targets.FindAsync(target))!);
         var open = clock.Elapsed;
         clock.Restart();
-        var snapshot = await SnapshotFiles.ResolveAsync(repo, snapshotId, CancellationToken.None);
+        var snapshot = await SnapshotFiles.NameAsync(repo, snapshotId, null, CancellationToken.None);
         var resolve = clock.Elapsed;
         clock.Restart();
-        var root = SnapshotFiles.Root(snapshot);
-        var compressed = await repo.DumpAsync(snapshot.Id, root + "/" + BackupCatalog.FileName, 1L << 30, CancellationToken.None);
+        var compressed = await SnapshotFiles.ReadAsync(repo, snapshot, BackupCatalog.FileName, 1L << 30, CancellationToken.None);
         var dump = clock.Elapsed;
         clock.Restart();
         var catalog = BackupCatalog.Read(compressed).ToList();
@@ -219,17 +219,17 @@ internal sealed class BackupBenchSteps(BenchServer server, string work, ProcessC
         clock.Restart();
         var into = Path.Combine(work, "single-parts");
         var a = pick.BlobAddress;
-        await repo.RestoreAsync(snapshot.Id, into, [$"{root}/blobs/{a[..2]}/{a[2..4]}/{a}"], CancellationToken.None);
+        await repo.RestoreAsync(snapshot.Id, into, [$"/blobs/{a[..2]}/{a[2..4]}/{a}", "/" + BackupManifest.FileName], CancellationToken.None);
         var restore = clock.Elapsed;
         clock.Restart();
-        var unpacked = new DocumentContent(new LocalBlobStore(Path.Combine(SnapshotFiles.Unpacked(snapshot, into), "blobs")),
+        var unpacked = new DocumentContent(new LocalBlobStore(Path.Combine(into, "blobs")),
             services.GetRequiredService<Core.Vault.SecretSealer>());
         await using (var plain = await unpacked.OpenAsync(new Core.Common.TenantId(pick.Tenant), pick.VersionId, pick.BlobAddress, pick.WrappedKey))
             await plain!.CopyToAsync(Stream.Null);
         var decrypt = clock.Elapsed;
         Directory.Delete(into, recursive: true);
-        return $"unseal the target's password {S(open)}, resolve the snapshot (restic snapshots) {S(resolve)}, read the catalog (restic dump, " +
-               $"{compressed.Length / 1e6:F1} MB compressed) {S(dump)}, parse it ({catalog.Count:N0} versions) {S(parse)}, restore the blob (restic restore " +
+        return $"unseal the target's password {S(open)}, name the snapshot (its id as given) {S(resolve)}, read the catalog (restic dump, " +
+               $"{compressed.Length / 1e6:F1} MB compressed) {S(dump)}, parse it ({catalog.Count:N0} versions) {S(parse)}, restore the blob and manifest (restic restore " +
                $"--include --verify) {S(restore)}, decrypt it {S(decrypt)}; sum {S(open + resolve + dump + parse + restore + decrypt)}. Load {Load.Average()}";
     }
 

@@ -38,6 +38,8 @@ public sealed class BackupTarget
     public DateTimeOffset? LastFullCheckAt { get; set; }
     /// <summary>The newest erasure journal entry known to be stored in this repository (null: none yet).</summary>
     public DateTimeOffset? JournalStoredThrough { get; set; }
+    /// <summary>When `forget --prune` last ran (null: never, on a repository that may hold older snapshots); once a day is enough.</summary>
+    public DateTimeOffset? RetentionAppliedAt { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public required string CreatedBy { get; set; }
     /// <summary>Bumped on every change; part of the sealed secrets' context so a row's secrets cannot be moved to another.</summary>

@@ -19,6 +19,11 @@ public sealed record BackupOptions
     public TimeSpan MissedAfter { get; init; } = TimeSpan.FromMinutes(30);
     /// <summary>A full read of every pack once this long after the last one (TOM 10.3: weekly).</summary>
     public TimeSpan FullCheckEvery { get; init; } = TimeSpan.FromDays(7);
+    /// <summary>
+    /// `forget --prune` runs in the first backup this long after the last one: once a day with the default schedules (prune
+    /// rewrites packs and locks the repository exclusively), so the morning's snapshot also outlives the evening run.
+    /// </summary>
+    public TimeSpan RetentionEvery { get; init; } = TimeSpan.FromHours(20);
 
     public string BlobsDirectory => Path.Combine(DataDirectory, "blobs");
     public string TlsDirectory => Path.Combine(DataDirectory, "tls");

@@ -10,9 +10,9 @@ using Microsoft.EntityFrameworkCore;
 namespace Custos.Core.Backup;
 
 /// <summary>
-/// A backup run (TOM 8.3, 10.2): stage a consistent copy, remove only stale restic locks, `restic backup`, store the
-/// erasure journal next to it, apply the target's retention (`forget --prune`), then verify a rotating seventh of the
-/// data (all of it once a week). Every run is a row with its figures and an audit event; a failure raises an alarm and
+/// A backup run (TOM 8.3, 10.2): stage a consistent copy, `restic backup`, store the erasure journal next to it, apply
+/// the target's retention (`forget --prune`, once a day), then verify a rotating seventh of the data (all of it once a
+/// week). A restic run that meets a lock removes the stale ones and tries once more. Every run is a row with its figures and an audit event; a failure raises an alarm and
 /// leaves the live instance untouched.
 /// </summary>
 public sealed class BackupRunner(IDbContextFactory<CustosDbContext> dbFactory, BackupTargets targets, InstanceStaging staging, BackupRunLock runLock,
@@ -39,17 +39,24 @@ public sealed class BackupRunner(IDbContextFactory<CustosDbContext> dbFactory, B
             report.Report(new BackupProgress(run.Id, target.Name, run.Kind, BackupPhase.Preparing, null));
             var repo = await targets.OpenAsync(target, ct);
             var staged = await staging.PrepareAsync(ct);
-            await repo.UnlockStaleAsync(ct);
-            var summary = await repo.BackupAsync(staged.Directory, options.Host, [InstanceTag],
-                new Progress<ResticProgress>(p => report.Report(new BackupProgress(run.Id, target.Name, run.Kind, BackupPhase.Uploading, p))), ct);
+            var uploading = new Progress<ResticProgress>(p => report.Report(new BackupProgress(run.Id, target.Name, run.Kind, BackupPhase.Uploading, p)));
+            // Each restic start derives the key and loads the index (0.5–0.9 s here), so locks are looked at only when one is in the way.
+            var summary = await repo.RemovingStaleLocksAsync(() => repo.BackupAsync(staged.Directory, options.Host, [InstanceTag], uploading, ct), ct);
             staging.Clear();
 
             report.Report(new BackupProgress(run.Id, target.Name, run.Kind, BackupPhase.Journal, null));
             await StoreJournalAsync(target, repo, ct);
-            report.Report(new BackupProgress(run.Id, target.Name, run.Kind, BackupPhase.Pruning, null));
-            var keep = new ResticRetention(target.KeepDaily, target.KeepWeekly, target.KeepMonthly);
-            // One restic run for both kinds of snapshot (each opens the repository, ~0.7 s here): grouped by tags, each keeps its own series.
-            await repo.ForgetAsync(keep, [InstanceTag, ErasureJournal.Tag], ct);
+            if (target.RetentionAppliedAt is not { } applied || time.GetUtcNow() - applied >= options.RetentionEvery)
+            {
+                report.Report(new BackupProgress(run.Id, target.Name, run.Kind, BackupPhase.Pruning, null));
+                var keep = new ResticRetention(target.KeepDaily, target.KeepWeekly, target.KeepMonthly);
+                // One restic run for both kinds of snapshot: grouped by tags, each keeps its own series.
+                await repo.RemovingStaleLocksAsync(() => repo.ForgetAsync(keep, [InstanceTag, ErasureJournal.Tag], ct), ct);
+                var now = time.StoredNow();
+                await using var db = await dbFactory.CreateDbContextAsync(ct);
+                await db.BackupTargets.Where(t => t.Id == target.Id).ExecuteUpdateAsync(s => s.SetProperty(t => t.RetentionAppliedAt, now), ct);
+                run.Scope = "retention";
+            }
 
             run.SnapshotId = summary.SnapshotId;
             run.Files = summary.TotalFiles;
@@ -115,8 +122,7 @@ public sealed class BackupRunner(IDbContextFactory<CustosDbContext> dbFactory, B
         {
             report.Report(new BackupProgress(run.Id, target.Name, run.Kind, BackupPhase.Verifying, null));
             var repo = await targets.OpenAsync(target, ct);
-            await repo.UnlockStaleAsync(ct);
-            var result = await repo.CheckAsync(subset, readAll, ct);
+            var result = await repo.RemovingStaleLocksAsync(() => repo.CheckAsync(subset, readAll, ct), ct);
             run.Report = JsonSerializer.Serialize(new { result.Errors, result.DamagedPacks, result.AffectedSnapshots }, BackupManifest.Compact);
             await using (var db = await dbFactory.CreateDbContextAsync(ct))
             {
@@ -167,7 +173,7 @@ public sealed class BackupRunner(IDbContextFactory<CustosDbContext> dbFactory, B
         var (content, newest, count) = await ErasureJournal.ExportAsync(db, ct);
         var stored = await db.BackupTargets.AsNoTracking().Where(t => t.Id == target.Id).Select(t => t.JournalStoredThrough).SingleAsync(ct);
         if (newest is null || stored == newest) return;
-        await repo.BackupStdinAsync(content, ErasureJournal.FileName, options.Host, [ErasureJournal.Tag], ct);
+        await repo.RemovingStaleLocksAsync(() => repo.BackupStdinAsync(content, ErasureJournal.FileName, options.Host, [ErasureJournal.Tag], ct), ct);
         await db.BackupTargets.Where(t => t.Id == target.Id).ExecuteUpdateAsync(s => s.SetProperty(t => t.JournalStoredThrough, newest), ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await audit.CommitAsync(db, tx, new AuditEntry("system", "backup.journal.store", AuditOutcome.Success, null, $"backup-target:{target.Name}", "local",
@@ -193,7 +199,6 @@ public sealed class BackupRunner(IDbContextFactory<CustosDbContext> dbFactory, B
             try
             {
                 var repo = await targets.OpenAsync(target, ct);
-                await repo.UnlockStaleAsync(ct);
                 await StoreJournalAsync(target, repo, ct);
                 journalRetryAt.TryRemove(target.Id, out _);
                 stored++;

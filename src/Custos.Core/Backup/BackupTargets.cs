@@ -67,6 +67,8 @@ public sealed partial class BackupTargets(IDbContextFactory<CustosDbContext> dbF
             Id = Guid.CreateVersion7(), Name = name, Repository = repository, Role = input.Role, Options = string.Join('\n', extended),
             Secrets = [], Schedule = schedule, KeepDaily = keep.KeepDaily, KeepWeekly = keep.KeepWeekly, KeepMonthly = keep.KeepMonthly,
             CreatedAt = time.StoredNow(), CreatedBy = actor.Name,
+            // A repository made just now holds nothing to forget; one added as existing is pruned by its first run.
+            RetentionAppliedAt = input.Existing ? null : time.StoredNow(),
         };
         target.Secrets = await secrets.SealAsync(keyring, target.Id, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -165,4 +167,13 @@ public sealed partial class BackupTargets(IDbContextFactory<CustosDbContext> dbF
 
     [GeneratedRegex("^[A-Za-z0-9._-]{1,100}$")]
     private static partial Regex NamePattern();
+
+    /// <summary>The snapshot of the target's newest successful backup, as this instance recorded it (null: none yet).</summary>
+    public async Task<string?> LatestRecordedSnapshotAsync(Guid targetId, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.BackupRuns.AsNoTracking()
+            .Where(r => r.TargetId == targetId && r.Kind == BackupRunKind.Backup && r.Outcome == BackupOutcome.Succeeded && r.SnapshotId != null)
+            .OrderByDescending(r => r.StartedAt).Select(r => r.SnapshotId).FirstOrDefaultAsync(ct);
+    }
 }

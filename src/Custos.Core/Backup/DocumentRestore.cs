@@ -36,9 +36,9 @@ public sealed class DocumentRestore(IDbContextFactory<CustosDbContext> dbFactory
         try
         {
             var repo = await targets.OpenAsync(target, ct);
-            var snapshot = await SnapshotFiles.ResolveAsync(repo, snapshotId, ct);
-            var root = SnapshotFiles.Root(snapshot);
-            var catalog = BackupCatalog.Read(await repo.DumpAsync(snapshot.Id, root + "/" + BackupCatalog.FileName, 1L << 30, ct));
+            // Two restic starts in all (the catalog, then the blob with the manifest): "latest" is the run this instance recorded.
+            var snapshot = await SnapshotFiles.NameAsync(repo, snapshotId, await targets.LatestRecordedSnapshotAsync(target.Id, ct), ct);
+            var catalog = BackupCatalog.Read(await SnapshotFiles.ReadAsync(repo, snapshot, BackupCatalog.FileName, 1L << 30, ct));
             var matches = Guid.TryParse(what, out var id)
                 ? catalog.Where(c => c.Document == id).ToList()
                 : catalog.Where(c => string.Equals(c.TenantName, tenantName, StringComparison.OrdinalIgnoreCase) && c.Path == what.Trim('/')).ToList();
@@ -58,12 +58,13 @@ public sealed class DocumentRestore(IDbContextFactory<CustosDbContext> dbFactory
 
             tempDir = Path.Combine(options.WorkDirectory, "restore-" + Guid.NewGuid().ToString("N"));
             InstanceStaging.CreatePrivate(tempDir);
-            var blobPath = $"{root}/blobs/{pick.BlobAddress[..2]}/{pick.BlobAddress[2..4]}/{pick.BlobAddress}";
-            await repo.RestoreAsync(snapshot.Id, tempDir, [blobPath], ct);
-            var unpacked = new DocumentContent(new LocalBlobStore(Path.Combine(SnapshotFiles.Unpacked(snapshot, tempDir), "blobs")), sealer);
+            var blobPath = $"/blobs/{pick.BlobAddress[..2]}/{pick.BlobAddress[2..4]}/{pick.BlobAddress}";
+            await repo.RestoreAsync(snapshot.Id, tempDir, [blobPath, "/" + BackupManifest.FileName], ct);
+            var taken = snapshot.Time ?? (await SnapshotFiles.ManifestAsync(tempDir, ct)).CreatedAt;
+            var unpacked = new DocumentContent(new LocalBlobStore(Path.Combine(tempDir, "blobs")), sealer);
             await using var plain = await unpacked.OpenAsync(new TenantId(pick.Tenant), pick.VersionId, pick.BlobAddress, pick.WrappedKey, ct)
                 ?? throw new BackupException($"The snapshot does not hold the blob of version {pick.Number} of \"{pick.Path}\".");
-            return await StoreAsync(pick, snapshot, plain, actor, ct);
+            return await StoreAsync(pick, snapshot, taken, plain, actor, ct);
         }
         catch (ResticException e)
         {
@@ -79,7 +80,7 @@ public sealed class DocumentRestore(IDbContextFactory<CustosDbContext> dbFactory
         }
     }
 
-    private async Task<Result<RestoredDocument>> StoreAsync(CatalogVersion pick, ResticSnapshot snapshot, Stream plain, Actor actor, CancellationToken ct)
+    private async Task<Result<RestoredDocument>> StoreAsync(CatalogVersion pick, SnapshotRef snapshot, DateTimeOffset taken, Stream plain, Actor actor, CancellationToken ct)
     {
         var tenant = new TenantId(pick.Tenant);
         var versionId = Guid.CreateVersion7();
@@ -112,7 +113,7 @@ public sealed class DocumentRestore(IDbContextFactory<CustosDbContext> dbFactory
                 if (folder is null) return BackupErrors.Invalid($"The folder of \"{pick.Path}\" no longer exists; create it again, then restore the document.");
                 var name = pick.Path.Split('/')[^1];
                 if (await db.Documents.AnyAsync(d => d.FolderId == folder.Id && d.Name == name, ct))
-                    name = $"{Path.GetFileNameWithoutExtension(name)} (restored {snapshot.Time:yyyy-MM-dd}){Path.GetExtension(name)}";
+                    name = $"{Path.GetFileNameWithoutExtension(name)} (restored {taken:yyyy-MM-dd}){Path.GetExtension(name)}";
                 document = new Document
                 {
                     Id = pick.Document, TenantId = tenant, ProjectId = folder.ProjectId, FolderId = folder.Id, Name = name, CurrentVersion = 0,
@@ -134,7 +135,7 @@ public sealed class DocumentRestore(IDbContextFactory<CustosDbContext> dbFactory
             {
                 Id = versionId, DocumentId = document.Id, TenantId = tenant, Number = number, Size = stored.Size, Sha256 = stored.Sha256, MediaType = pick.MediaType,
                 Author = actor.Name, CreatedAt = now, BlobAddress = stored.Address, WrappedKey = stored.WrappedKey,
-                Comment = $"Restored from backup snapshot {snapshot.ShortId} ({snapshot.Time:yyyy-MM-dd HH:mm} UTC): version {pick.Number} of {pick.CreatedAt:yyyy-MM-dd} by {pick.Author}",
+                Comment = $"Restored from backup snapshot {snapshot.ShortId} ({taken.UtcDateTime:yyyy-MM-dd HH:mm} UTC): version {pick.Number} of {pick.CreatedAt:yyyy-MM-dd} by {pick.Author}",
             });
             await audit.CommitAsync(db, tx, new AuditEntry(actor.Name, "backup.restore_document", AuditOutcome.Success, tenant, DocumentAudit.DocumentTarget(document.Id),
                 actor.ClientAddress, new Dictionary<string, string?>
@@ -144,7 +145,7 @@ public sealed class DocumentRestore(IDbContextFactory<CustosDbContext> dbFactory
                 }), ct);
             committed = true;
             indexer.Poke();
-            return new RestoredDocument(pick.Tenant, document.Id, pick.Path, snapshot.Id, snapshot.Time, pick.Number, number, pick.Sha256, stored.Size, recreated);
+            return new RestoredDocument(pick.Tenant, document.Id, pick.Path, snapshot.Id, taken, pick.Number, number, pick.Sha256, stored.Size, recreated);
         }
         catch (DbUpdateConcurrencyException)
         {

@@ -28,9 +28,6 @@ public static class SnapshotFiles
     /// <summary>Where restic puts the snapshot's root when it restores into <paramref name="target"/>.</summary>
     public static string Unpacked(ResticSnapshot snapshot, string target) => Path.Combine(target, Root(snapshot).TrimStart('/'));
 
-    public static async Task<BackupManifest> ManifestAsync(ResticRepository repo, ResticSnapshot snapshot, CancellationToken ct) =>
-        Parse(await repo.DumpAsync(snapshot.Id, Root(snapshot) + "/" + BackupManifest.FileName, 1 << 20, ct));
-
     public static async Task<BackupManifest> ManifestAsync(string unpacked, CancellationToken ct) =>
         Parse(await File.ReadAllBytesAsync(Path.Combine(unpacked, BackupManifest.FileName), ct));
 
@@ -42,25 +39,71 @@ public static class SnapshotFiles
         return manifest;
     }
 
-    /// <summary>Every repository's newest journal object, merged (by entry id) with what the caller knows already.</summary>
+    /// <summary>
+    /// The snapshot a restore names, asking restic only when it must (each restic start costs 0.5–0.9 s): an id or
+    /// prefix is taken as given (reading from it says when it names no Custos snapshot), "latest" is the newest one this
+    /// instance recorded for the target; only without that record are the snapshots listed.
+    /// </summary>
+    public static async Task<SnapshotRef> NameAsync(ResticRepository repo, string id, string? latestRecorded, CancellationToken ct)
+    {
+        if (!string.IsNullOrWhiteSpace(id) && id != "latest")
+            return id.Length is >= 6 and <= 64 && id.All(char.IsAsciiHexDigitLower)
+                ? new SnapshotRef(id, null)
+                : throw new BackupException($"\"{id}\" is not a snapshot id: 6 to 64 hexadecimal digits (`custos backup snapshots` lists them), or latest.");
+        if (latestRecorded is not null) return new SnapshotRef(latestRecorded, null);
+        var listed = await ResolveAsync(repo, "latest", ct);
+        return new SnapshotRef(listed.Id, listed.Time);
+    }
+
+    /// <summary>A file at the snapshot's root ("manifest.json"); a clear error when the snapshot is not a Custos instance snapshot.</summary>
+    public static async Task<byte[]> ReadAsync(ResticRepository repo, SnapshotRef snapshot, string file, long maxBytes, CancellationToken ct)
+    {
+        try
+        {
+            return await repo.DumpAsync(snapshot.Id, "/" + file, maxBytes, ct);
+        }
+        catch (ResticException e) when (e.Kind == ResticFailureKind.NotFound)
+        {
+            throw new BackupException($"There is no Custos snapshot \"{snapshot.Id}\" in {repo.Location.Redacted} (restic: {e.Message}); `custos backup snapshots` lists them.");
+        }
+    }
+
+    public static async Task<BackupManifest> ManifestAsync(ResticRepository repo, SnapshotRef snapshot, CancellationToken ct) =>
+        Parse(await ReadAsync(repo, snapshot, BackupManifest.FileName, 1 << 20, ct));
+
+    /// <summary>
+    /// Every repository's newest journal object (one `restic dump latest` each, all at once), merged (by entry id) with
+    /// what the caller knows already.
+    /// </summary>
     public static async Task<IReadOnlyList<ErasureJournal.Line>> JournalAsync(IEnumerable<ResticRepository> repos, IEnumerable<ErasureJournal.Line> known,
         List<string> problems, CancellationToken ct)
     {
-        var all = known.ToDictionary(l => l.Id);
-        foreach (var repo in repos)
+        var reads = repos.Select(async repo =>
         {
             try
             {
-                var objects = await repo.SnapshotsAsync(ErasureJournal.Tag, ct);
-                if (objects.Count == 0) continue;
-                var content = await repo.DumpAsync(objects[^1].Id, "/" + ErasureJournal.FileName, 256L << 20, ct);
-                foreach (var line in ErasureJournal.Parse(content)) all.TryAdd(line.Id, line);
+                return (repo, content: await repo.DumpLatestAsync(ErasureJournal.Tag, "/" + ErasureJournal.FileName, 256L << 20, ct), error: (string?)null);
             }
             catch (ResticException e)
             {
-                problems.Add($"The erasure journal in {repo.Location.Redacted} could not be read: {e.Message}");
+                return (repo, content: null, error: e.Message);
             }
+        }).ToList();
+        var all = known.ToDictionary(l => l.Id);
+        foreach (var (repo, content, error) in await Task.WhenAll(reads))
+        {
+            if (error is not null) problems.Add($"The erasure journal in {repo.Location.Redacted} could not be read: {error}");
+            if (content is null) continue;
+            foreach (var line in ErasureJournal.Parse(content)) all.TryAdd(line.Id, line);
         }
         return all.Values.OrderBy(l => l.ErasedAt).ToList();
     }
+}
+
+/// <summary>A snapshot as a restore names it: its id (or the prefix given) and, when restic listed it, its time.</summary>
+public sealed record SnapshotRef(string Id, DateTimeOffset? Time)
+{
+    public string ShortId => Short(Id);
+
+    public static string Short(string id) => id.Length > 8 ? id[..8] : id;
 }

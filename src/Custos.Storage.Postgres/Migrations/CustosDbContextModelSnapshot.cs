@@ -330,6 +330,10 @@ namespace Custos.Storage.Postgres.Migrations
                         .HasColumnType("character varying(1000)")
                         .HasColumnName("repository");
 
+                    b.Property<long?>("RetentionAppliedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("retention_applied_at");
+
                     b.Property<string>("Role")
                         .IsRequired()
                         .HasMaxLength(20)

@@ -325,6 +325,10 @@ namespace Custos.Storage.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("repository");
 
+                    b.Property<long?>("RetentionAppliedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("retention_applied_at");
+
                     b.Property<string>("Role")
                         .IsRequired()
                         .HasMaxLength(20)

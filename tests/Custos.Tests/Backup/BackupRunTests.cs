@@ -112,7 +112,8 @@ public sealed class BackupRunTests
     {
         await using var b = await BackupTestSetup.StartAsync(kind);
         var (folder, _) = await b.UploadAsync(8, size: 200_000);
-        await b.AddLocalTargetAsync("local", "--keep-daily", "1", "--keep-weekly", "0", "--keep-monthly", "0");
+        // Scheduled for 1 January: the clock moved on below must not start a scheduled run beside this test's.
+        await b.AddLocalTargetAsync("local", "--keep-daily", "1", "--keep-weekly", "0", "--keep-monthly", "0", "--schedule", "0 3 1 1 *");
         var first = await b.RunAsync();
         using (var dave = await b.Documents.ConnectAsync("dave"))
             await dave.UploadOkAsync(folder, "Nachtrag.dat", DocumentTestSetup.RandomContent(20_000));
@@ -124,10 +125,25 @@ public sealed class BackupRunTests
         Assert.Equal("1/7,full", string.Join(",", checks.Select(c => c.Scope)));
         Assert.Equal(2, (await b.Documents.Server.Data().BackupTargets.SingleAsync()).NextSubset);
 
-        // keep-daily 1: both snapshots are of today, so only the newest stays.
+        // Retention runs once a day: the repository was made just now, so both snapshots are still there.
+        Assert.Equal((null, null), (first.Scope, second.Scope));
+        Assert.Equal(2, (await SnapshotIdsAsync(b)).Count);
+
+        // 21 hours on, the next run applies it. keep-daily 1: all snapshots are of today (restic's clock), so only the newest stays.
+        b.Documents.Server.Time.SetUtcNow(DateTimeOffset.UtcNow.AddHours(21)); // the server's clock; the CLI runs on the real one
+        var result = await b.Get<BackupRunner>().RunAsync("local", "test", Actor.CommandLine(), verify: false);
+        Assert.True(result.Succeeded, result.Error?.Message);
+        var third = result.Value!;
+        Assert.Equal((BackupOutcome.Succeeded, "retention", null), (third.Outcome, third.Scope, third.Error));
+        Assert.StartsWith(third.SnapshotId!, Assert.Single(await SnapshotIdsAsync(b))); // restic reports a run's snapshot by its short id
+        await b.RunAsync(); // and not again the same day: both stay
+        Assert.Equal(2, (await SnapshotIdsAsync(b)).Count);
+    }
+
+    private static async Task<List<string?>> SnapshotIdsAsync(BackupTestSetup b)
+    {
         var listed = await b.CliAsync("backup", "snapshots", "--json");
-        var snapshots = JsonDocument.Parse(listed.Output).RootElement.EnumerateArray().Select(s => s.GetProperty("id").GetString()).ToList();
-        Assert.StartsWith(second.SnapshotId!, Assert.Single(snapshots)); // restic reports a run's snapshot by its short id
+        return JsonDocument.Parse(listed.Output).RootElement.EnumerateArray().Select(s => s.GetProperty("id").GetString()).ToList();
     }
 
     [Theory]

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Custos.Core.Backup;
+using Custos.Core.Audit;
 using Custos.Tests.Documents;
 using Custos.Tests.Infrastructure;
 
@@ -45,6 +46,36 @@ public sealed class InstanceRestoreTests
         Assert.True(verified.ExitCode == 0, verified.Error + verified.Output);
         var scrub = await Cli.RunAsync(["doc", "scrub", .. Cli.DatabaseArgs(fresh)]);
         Assert.True(scrub.ExitCode == 0, scrub.Error + scrub.Output);
+    }
+
+    [Fact]
+    public async Task Restore_WithoutTheMasterKey_OrOfNoSuchSnapshot_IsRefused_AndLeavesNothingBehind()
+    {
+        await using var b = await BackupTestSetup.StartAsync(TestDatabase.Sqlite);
+        await b.UploadAsync(2);
+        await b.AddLocalTargetAsync();
+        var run = await b.RunAsync();
+        var targets = b.Get<BackupTargets>();
+        var repo = await targets.OpenAsync((await targets.FindAsync("local"))!);
+        var empty = Path.Combine(b.Repositories, "empty");
+        Directory.CreateDirectory(empty);
+        var missing = Path.Combine(b.Repositories, "not-yet");
+        InstanceRestoreRequest Request(string snapshot, string dir) =>
+            new(repo, snapshot, dir, null, [repo], [], _ => null, LatestRecorded: run.SnapshotId);
+
+        foreach (var dir in new[] { empty, missing })
+        {
+            // The manifest is read while restic restores: the restore stops and takes away what it wrote.
+            var noKey = await Assert.ThrowsAsync<BackupException>(() => b.Get<InstanceRestore>().RestoreAsync(Request("latest", dir), Actor.CommandLine(), null, CancellationToken.None));
+            Assert.Contains("is not at hand", noKey.Message);
+            Assert.Equal(dir == empty, Directory.Exists(dir));
+            if (dir == empty) Assert.Empty(Directory.GetFileSystemEntries(dir));
+        }
+        var unknown = await Assert.ThrowsAsync<BackupException>(() => b.Get<InstanceRestore>().RestoreAsync(Request("0123abcd", empty), Actor.CommandLine(), null, CancellationToken.None));
+        Assert.Contains("There is no Custos snapshot \"0123abcd\"", unknown.Message);
+        Assert.Empty(Directory.GetFileSystemEntries(empty));
+        var notAnId = await Assert.ThrowsAsync<BackupException>(() => b.Get<InstanceRestore>().RestoreAsync(Request("--help", empty), Actor.CommandLine(), null, CancellationToken.None));
+        Assert.Contains("is not a snapshot id", notAnId.Message);
     }
 
     [Fact]

@@ -107,11 +107,22 @@ public sealed partial class ResticRepository
     }
 
     /// <summary>The content of one file of a snapshot (restic dump), for small files: more than <paramref name="maxBytes"/> fails.</summary>
-    public async Task<byte[]> DumpAsync(string snapshotId, string path, long maxBytes, CancellationToken ct)
+    public async Task<byte[]> DumpAsync(string snapshotId, string path, long maxBytes, CancellationToken ct) =>
+        await DumpCoreAsync(["dump", "--", ResticArguments.SnapshotId(snapshotId), path], snapshotId, path, maxBytes, ct)
+        ?? throw new ResticException(ResticFailureKind.NotFound, $"Not found in repository {location.Redacted}: snapshot {snapshotId}.");
+
+    /// <summary>
+    /// As <see cref="DumpAsync"/> from the newest snapshot with <paramref name="tag"/>, in one restic run (no listing
+    /// first); null when no snapshot has that tag.
+    /// </summary>
+    public Task<byte[]?> DumpLatestAsync(string tag, string path, long maxBytes, CancellationToken ct) =>
+        DumpCoreAsync(["dump", "--tag=" + ResticArguments.Tag(tag), "--", "latest", path], $"latest ({tag})", path, maxBytes, ct);
+
+    private async Task<byte[]?> DumpCoreAsync(IReadOnlyList<string> arguments, string snapshot, string path, long maxBytes, CancellationToken ct)
     {
         if (!path.StartsWith('/')) throw new ArgumentException($"A path inside a snapshot is absolute (starts with '/'): \"{path}\".", nameof(path));
         using var content = new MemoryStream();
-        var run = await process.RunAsync(["dump", "--", ResticArguments.SnapshotId(snapshotId), path], ct, async (stdout, t) =>
+        var run = await process.RunAsync(arguments, ct, async (stdout, t) =>
         {
             var buffer = new byte[81920];
             int read;
@@ -119,12 +130,14 @@ public sealed partial class ResticRepository
             {
                 if (content.Length + read > maxBytes)
                     throw new ResticException(ResticFailureKind.Failed,
-                        $"{path} in snapshot {snapshotId} of {location.Redacted} is larger than {maxBytes} bytes; restore it instead.");
+                        $"{path} in snapshot {snapshot} of {location.Redacted} is larger than {maxBytes} bytes; restore it instead.");
                 content.Write(buffer, 0, read);
             }
         });
-        if (run.ExitCode != 0) throw ResticFailures.From(run, "dump", location);
-        return content.ToArray();
+        if (run.ExitCode == 0) return content.ToArray();
+        // restic 0.14: "latest snapshot for criteria not found: no snapshot found …" when nothing carries the tag.
+        if (run.ErrorLines.Any(l => l.Contains("latest snapshot for criteria not found", StringComparison.Ordinal))) return null;
+        throw ResticFailures.From(run, "dump", location);
     }
 
     /// <summary>
@@ -132,6 +145,29 @@ public sealed partial class ResticRepository
     /// gone, and locks not refreshed for 30 minutes. A live restic's lock stays.
     /// </summary>
     public async Task UnlockStaleAsync(CancellationToken ct) => await RunCheckedAsync(["unlock"], "unlock", ct);
+
+    /// <summary>
+    /// Runs <paramref name="operation"/>; when it meets a lock, removes the stale ones (<see cref="UnlockStaleAsync"/>)
+    /// and tries once more. restic 0.14 has no --retry-lock, and an unlock before every operation would cost a restic
+    /// start each time; a live restic's lock stays, so the second attempt then fails with what holds it.
+    /// </summary>
+    public async Task<T> RemovingStaleLocksAsync<T>(Func<Task<T>> operation, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        try
+        {
+            return await operation();
+        }
+        catch (ResticException e) when (e.Kind == ResticFailureKind.Locked)
+        {
+            await UnlockStaleAsync(ct);
+            return await operation();
+        }
+    }
+
+    /// <summary>As <see cref="RemovingStaleLocksAsync{T}(Func{Task{T}}, CancellationToken)"/> for an operation without a result.</summary>
+    public Task RemovingStaleLocksAsync(Func<Task> operation, CancellationToken ct) =>
+        RemovingStaleLocksAsync(async () => { await operation(); return true; }, ct);
 
     private async Task RunCheckedAsync(IReadOnlyList<string> arguments, string action, CancellationToken ct)
     {

@@ -64,8 +64,10 @@ internal static class BackupRestoreVerbs
                     await using (var ctx = await live.GetRequiredService<IDbContextFactory<CustosDbContext>>().CreateDbContextAsync(ct))
                         known = ErasureJournal.Parse((await ErasureJournal.ExportAsync(ctx, ct)).Content);
                     var keyFiles = live.GetRequiredService<MasterKeyFileStore>();
-                    request = new InstanceRestoreRequest(repos[all.FindIndex(t => t.Name == names[0])], parse.GetValue(snapshot)!, parse.GetValue(to)!.FullName,
-                        parse.GetValue(intoDb), repos, known, id => keyFiles.Exists(id) ? keyFiles.Load(id) : null);
+                    var chosen = all.FindIndex(t => t.Name == names[0]);
+                    request = new InstanceRestoreRequest(repos[chosen], parse.GetValue(snapshot)!, parse.GetValue(to)!.FullName,
+                        parse.GetValue(intoDb), repos, known, id => keyFiles.Exists(id) ? keyFiles.Load(id) : null,
+                        await targets.LatestRecordedSnapshotAsync(all[chosen].Id, ct));
                 }
                 var liveSettings = DatabaseSettings.Parse(CommonOptions.DatabaseValue(parse.GetValue(db)), options.DataDirectory);
                 var restore = new InstanceRestore(new RestoredInstances(liveSettings, options));
@@ -78,7 +80,7 @@ internal static class BackupRestoreVerbs
                     await output.WriteLineAsync(JsonSerializer.Serialize(report, BackupManifest.Compact));
                     return CustosCommandLine.Success;
                 }
-                await output.WriteLineAsync($"Snapshot {report.Snapshot[..8]} of {report.SnapshotTime.ToLocalTime():yyyy-MM-dd HH:mm} restored into {report.Directory} " +
+                await output.WriteLineAsync($"Snapshot {SnapshotRef.Short(report.Snapshot)} of {report.SnapshotTime.ToLocalTime():yyyy-MM-dd HH:mm} restored into {report.Directory} " +
                                             $"({report.Manifest.Database}, {report.Manifest.Blobs:N0} blobs).");
                 foreach (var t in report.Manifest.Tenants)
                     await output.WriteLineAsync($"  tenant {t.Name}: {t.Documents:N0} documents, {t.Versions:N0} versions, {t.VaultEntries:N0} vault entries");
@@ -118,7 +120,7 @@ internal static class BackupRestoreVerbs
                 if (!restored.Succeeded) throw new CommandException(restored.Error!.Message);
                 var r = restored.Value!;
                 await output.WriteLineAsync(parse.GetValue(json) ? JsonSerializer.Serialize(r, BackupManifest.Compact)
-                    : $"\"{r.Path}\" version {r.FromVersion} from snapshot {r.Snapshot[..8]} ({r.SnapshotTime.ToLocalTime():yyyy-MM-dd HH:mm}) restored as version " +
+                    : $"\"{r.Path}\" version {r.FromVersion} from snapshot {SnapshotRef.Short(r.Snapshot)} ({r.SnapshotTime.ToLocalTime():yyyy-MM-dd HH:mm}) restored as version " +
                       $"{r.NewVersion}{(r.Recreated ? " of the recreated document" : "")}; SHA-256 {r.Sha256} checked.");
                 return CustosCommandLine.Success;
             });

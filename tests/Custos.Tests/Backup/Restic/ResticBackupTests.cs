@@ -93,6 +93,14 @@ public sealed class ResticBackupTests(ResticRepositoryFixture fixture) : IClassF
         Assert.Equal(ResticFailureKind.NotFound, noFile.Kind);
         var noSnapshot = await Assert.ThrowsAsync<ResticException>(() => Repository.DumpAsync("0123abcd", "/meta/instance.json", 1000, CancellationToken.None));
         Assert.Equal(ResticFailureKind.NotFound, noSnapshot.Kind);
+
+        // The newest snapshot with a tag, in one restic run; none with that tag is no content, not an error.
+        var newer = System.Security.Cryptography.RandomNumberGenerator.GetBytes(100);
+        await Repository.BackupStdinAsync(newer, "meta/instance.json", Host, [tag], CancellationToken.None);
+        Assert.Equal(newer, await Repository.DumpLatestAsync(tag, "/meta/instance.json", 1000, CancellationToken.None));
+        Assert.Null(await Repository.DumpLatestAsync("no-such-" + tag, "/meta/instance.json", 1000, CancellationToken.None));
+        Assert.Equal(ResticFailureKind.NotFound, (await Assert.ThrowsAsync<ResticException>(() =>
+            Repository.DumpLatestAsync(tag, "/meta/other.json", 1000, CancellationToken.None))).Kind);
         Sandbox.AssertNoSecretsLeft();
     }
 
