@@ -86,8 +86,20 @@ public sealed class WebProxyPolicyTests
             var live = Assert.Single((await Reply.Of(await admin.GetAsync("/api/v1/web/sessions"))).AssertOk().Json.EnumerateArray().ToList());
             Assert.Equal("user:dave", live.GetProperty("actor").GetString());
             Assert.Equal(HttpStatusCode.Forbidden, (await Reply.Of(await dave.Http.GetAsync("/api/v1/web/sessions"))).Status);
-            Assert.Equal(HttpStatusCode.NoContent,
-                (await Reply.Of(await admin.PostAsync($"/api/v1/web/sessions/{live.GetProperty("id").GetGuid()}/terminate", null))).Status);
+            // "Who is connected where": the page names user, tenant, entry and target, never the password, and ends the session.
+            var livePage = await admin.GetStringAsync("/admin/ssh-sessions");
+            var webTable = livePage[livePage.IndexOf("id=\"web-live\"", StringComparison.Ordinal)..];
+            Assert.Contains("user:dave", webTable);
+            Assert.Contains(">nginx<", webTable);
+            Assert.Contains(WebUtility.HtmlEncode(live.GetProperty("target").GetString()!), webTable);
+            Assert.DoesNotContain(password, livePage);
+            using (var form = new FormUrlEncodedContent([new("session", live.GetProperty("id").GetGuid().ToString())]))
+            {
+                var ended = await admin.PostAsync("/admin/ssh-sessions?handler=TerminateWeb", form);
+                Assert.Equal(HttpStatusCode.OK, ended.StatusCode);
+                var after = await ended.Content.ReadAsStringAsync();
+                Assert.Contains("id=\"ssh-live-none\"", after);
+            }
             var gone = await browser.GetAsync(new Uri(new Uri(third), "/index.html").ToString());
             Assert.Equal(HttpStatusCode.NotFound, gone.Status);
             Assert.DoesNotContain(NginxTestServer.PageMarker, gone.Body);
