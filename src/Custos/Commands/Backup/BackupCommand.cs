@@ -168,7 +168,8 @@ public static class BackupCommand
     {
         var what = r.Kind switch
         {
-            BackupRunKind.Backup => $"backup {r.SnapshotId?[..Math.Min(8, r.SnapshotId.Length)] ?? "-"}: {r.Files:N0} files, {Mib(r.Bytes)} MiB, {Mib(r.AddedBytes)} MiB added",
+            BackupRunKind.Backup => $"backup {r.SnapshotId?[..Math.Min(8, r.SnapshotId.Length)] ?? "-"}: {r.Files:N0} files, {Mib(r.Bytes)} MiB, {Mib(r.AddedBytes)} MiB added" +
+                                   (r.Scope == "retention" ? ", retention applied" : ""),
             BackupRunKind.Verify => $"verification {r.Scope}",
             BackupRunKind.Drill => $"drill of {r.SnapshotId?[..Math.Min(8, r.SnapshotId.Length)] ?? "-"}: {r.Scope}",
             _ => $"restore {r.SnapshotId}",
