@@ -20,7 +20,7 @@ public static class TerminalPage
         return nonce;
     }
 
-    /// <summary>Whether the build brought xterm.js (it comes from npm; a build without npm lacks it).</summary>
+    /// <summary>Whether the build brought xterm.js (the build downloads it from the npm registry; a build made offline lacks it).</summary>
     public static bool AssetsPresent(IWebHostEnvironment env) => env.WebRootFileProvider.GetFileInfo(XtermScript).Exists;
 
     /// <summary>The ssh://host:port of an entry's main URL, or null when it is not an SSH entry.</summary>
