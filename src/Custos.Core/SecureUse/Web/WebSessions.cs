@@ -44,7 +44,8 @@ public sealed class WebSessions : IAsyncDisposable
         this.time = time;
         Options = options;
         // Browsers never say goodbye: sessions past their policy end on the server's clock even without another request.
-        sweep = time.CreateTimer(_ => _ = SweepAsync(), null, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30));
+        // One-shot, re-armed after each sweep: a clock that jumps by days causes one sweep, not one per 30 s skipped.
+        sweep = time.CreateTimer(_ => _ = SweepAsync(), null, SweepEvery, Timeout.InfiniteTimeSpan);
     }
 
     public WebProxyOptions Options { get; }
@@ -200,12 +201,28 @@ public sealed class WebSessions : IAsyncDisposable
         return null;
     }
 
+    private static readonly TimeSpan SweepEvery = TimeSpan.FromSeconds(30);
+
     private async Task SweepAsync()
     {
-        var now = time.GetUtcNow();
-        foreach (var session in byLabel.Values)
-            if (session.Expired(now) is { } reason)
-                await EndQuietlyAsync(session, reason);
+        try
+        {
+            var now = time.GetUtcNow();
+            foreach (var session in byLabel.Values)
+                if (session.Expired(now) is { } reason)
+                    await EndQuietlyAsync(session, reason);
+        }
+        finally
+        {
+            try
+            {
+                sweep.Change(SweepEvery, Timeout.InfiniteTimeSpan);
+            }
+            catch (ObjectDisposedException)
+            {
+                // The server is stopping.
+            }
+        }
     }
 
     private async Task EndQuietlyAsync(WebSession session, string reason)

@@ -10,7 +10,6 @@ public sealed class BackupSchedulerService(BackupScheduler scheduler, TimeProvid
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
-        using var timer = new PeriodicTimer(Interval, time);
         do
         {
             try
@@ -27,14 +26,19 @@ public sealed class BackupSchedulerService(BackupScheduler scheduler, TimeProvid
                 log.LogError(e, "The backup scheduler failed; it tries again in {Seconds} s.", Interval.TotalSeconds);
             }
         }
-        while (await WaitAsync(timer, stoppingToken));
+        while (await WaitAsync(time, stoppingToken));
     }
 
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken ct)
+    /// <summary>
+    /// A one-shot delay after each tick, not a PeriodicTimer: a clock that jumps (a suspended VM, or a test moving its
+    /// clock by years) must cause one tick, not one per 30 s skipped.
+    /// </summary>
+    private static async Task<bool> WaitAsync(TimeProvider time, CancellationToken ct)
     {
         try
         {
-            return await timer.WaitForNextTickAsync(ct);
+            await Task.Delay(Interval, time, ct);
+            return true;
         }
         catch (OperationCanceledException)
         {
