@@ -206,5 +206,20 @@ public sealed class SshRecordingPolicyTests
         Guid otherEntry;
         await using (var data = s.V.Data()) otherEntry = (await data.SshSessions.AsNoTracking().SingleAsync(r => r.Id == staying)).EntryId;
         (await carol.GetAsync($"/entries/{otherEntry}/ssh/sessions/{staying}/recording")).AssertOk();
+
+        // The folder page sets both fields too (its form carries the session fields, so saving it keeps them).
+        var (browser, antiforgery) = await s.V.BrowserSessionAsync("carol");
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__af"] = antiforgery, ["folder"] = forever.ToString(), ["inheritRights"] = "true", ["minimumLength"] = "", ["minimumClasses"] = "3",
+            ["mode"] = "Enforce", ["sessionRecordInput"] = "true", ["recordingRetentionClass"] = "GoBD 8 years",
+        });
+        using (var saved = await browser.PostAsync($"/vault/{s.Tenant}?handler=Settings", form))
+            Assert.True(saved.IsSuccessStatusCode, $"{(int)saved.StatusCode}");
+        var page = await browser.GetStringAsync($"/vault/{s.Tenant}?folder={forever}");
+        Assert.Contains("<option value=\"GoBD 8 years\" selected=\"selected\">", page);
+        var folder = (await carol.GetAsync("/folders")).AssertOk().Json.EnumerateArray().Single(f => f.GetProperty("id").GetGuid() == forever);
+        Assert.True(folder.GetProperty("policy").GetProperty("sessionRecordInput").GetBoolean());
+        Assert.Equal("GoBD 8 years", folder.GetProperty("policy").GetProperty("recordingRetentionClass").GetString());
     }
 }
