@@ -22,6 +22,10 @@ public static class RetentionRules
         return classId is { } c ? await db.RetentionClasses.AsNoTracking().SingleOrDefaultAsync(r => r.Id == c, ct) : null;
     }
 
+    /// <summary>The class of this name (names are unique), or null.</summary>
+    public static Task<RetentionClass?> ClassNamedAsync(CustosDbContext db, string name, CancellationToken ct) =>
+        db.RetentionClasses.AsNoTracking().SingleOrDefaultAsync(c => c.Name == name, ct);
+
     /// <summary>Sets <see cref="Document.RetainUntil"/> from the class that applies and the document date.</summary>
     public static async Task ApplyAsync(CustosDbContext db, Document document, CancellationToken ct) =>
         document.RetainUntil = (await EffectiveClassAsync(db, document.FolderId, document.RetentionClassId, ct))?.RetainUntil(document.DocumentDate);

@@ -9,10 +9,11 @@ namespace Custos.Core.SecureUse;
 
 /// <summary>
 /// Writes a terminal session as asciicast v2 (one JSON header line, then one [seconds, code, data] line per event: "o"
-/// output, "r" resize) into a stream, normally an encrypting one. Events are stamped and queued by the caller and
-/// written by a background task, so the terminal relay waits for neither JSON nor encryption; the queue is bounded and a
-/// full queue makes the caller wait (nothing is dropped). Output bytes go through one stateful UTF-8 decoder, so a
-/// character split across two reads is written whole. Output and resizes may come from different tasks.
+/// output, "i" input where the policy asks for it, "r" resize) into a stream, normally an encrypting one. Events are
+/// stamped and queued by the caller and written by a background task, so the terminal relay waits for neither JSON nor
+/// encryption; the queue is bounded and a full queue makes the caller wait (nothing is dropped). Output bytes go through
+/// one stateful UTF-8 decoder and input bytes through another, so a character split across two reads is written whole
+/// and the two streams cannot garble each other. Output, input and resizes may come from different tasks.
 /// </summary>
 internal sealed class AsciicastRecorder
 {
@@ -27,7 +28,9 @@ internal sealed class AsciicastRecorder
     private static readonly JsonWriterOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
     private static readonly UTF8Encoding Utf8 = new(false);
 
-    private readonly record struct Event(long Timestamp, byte[]? Data, int Length, int Cols, int Rows);
+    private enum Kind : byte { Output, Input, Resize }
+
+    private readonly record struct Event(long Timestamp, Kind Kind, byte[]? Data, int Length, int Cols, int Rows);
 
     private readonly Stream output;
     private readonly Channel<Event> events = Channel.CreateBounded<Event>(new BoundedChannelOptions(Capacity)
@@ -35,7 +38,8 @@ internal sealed class AsciicastRecorder
         SingleReader = true, FullMode = BoundedChannelFullMode.Wait,
     });
     private readonly long started = Stopwatch.GetTimestamp();
-    private readonly Decoder utf8 = Utf8.GetDecoder();
+    private readonly Decoder outputUtf8 = Utf8.GetDecoder();
+    private readonly Decoder inputUtf8 = Utf8.GetDecoder();
     private readonly Utf8JsonWriter json;
     private readonly Task writing;
     private ArrayBufferWriter<byte> pending = new(4096);
@@ -58,16 +62,21 @@ internal sealed class AsciicastRecorder
     }
 
     /// <summary>Queues terminal output (copied); false when the recording has ended and the bytes are not in it.</summary>
-    public ValueTask<bool> OutputAsync(ReadOnlySpan<byte> bytes)
+    public ValueTask<bool> OutputAsync(ReadOnlySpan<byte> bytes) => BytesAsync(Kind.Output, bytes);
+
+    /// <summary>Queues what the user typed (copied); false when the recording has ended and the bytes are not in it.</summary>
+    public ValueTask<bool> InputAsync(ReadOnlySpan<byte> bytes) => BytesAsync(Kind.Input, bytes);
+
+    /// <summary>Queues a resize; false when the recording has ended.</summary>
+    public ValueTask<bool> ResizeAsync(int cols, int rows) => EnqueueAsync(new Event(Stopwatch.GetTimestamp(), Kind.Resize, null, 0, cols, rows));
+
+    private ValueTask<bool> BytesAsync(Kind kind, ReadOnlySpan<byte> bytes)
     {
         if (bytes.IsEmpty) return ValueTask.FromResult(true);
         var copy = ArrayPool<byte>.Shared.Rent(bytes.Length);
         bytes.CopyTo(copy);
-        return EnqueueAsync(new Event(Stopwatch.GetTimestamp(), copy, bytes.Length, 0, 0));
+        return EnqueueAsync(new Event(Stopwatch.GetTimestamp(), kind, copy, bytes.Length, 0, 0));
     }
-
-    /// <summary>Queues a resize; false when the recording has ended.</summary>
-    public ValueTask<bool> ResizeAsync(int cols, int rows) => EnqueueAsync(new Event(Stopwatch.GetTimestamp(), null, 0, cols, rows));
 
     /// <summary>Writes what is queued and ends the queue; throws when writing the recording failed.</summary>
     public Task CompleteAsync()
@@ -128,8 +137,9 @@ internal sealed class AsciicastRecorder
         var chars = ArrayPool<char>.Shared.Rent(Utf8.GetMaxCharCount(e.Length));
         try
         {
-            var count = utf8.GetChars(data.AsSpan(0, e.Length), chars, flush: false);
-            if (count > 0) Line(e.Timestamp, "o"u8, chars.AsSpan(0, count));
+            var input = e.Kind == Kind.Input;
+            var count = (input ? inputUtf8 : outputUtf8).GetChars(data.AsSpan(0, e.Length), chars, flush: false);
+            if (count > 0) Line(e.Timestamp, input ? "i"u8 : "o"u8, chars.AsSpan(0, count));
         }
         finally
         {

@@ -9,5 +9,6 @@ public static class SecureUseServiceCollectionExtensions
         services.AddSingleton<SshHostKeys>()
             .AddSingleton<SshCommands>()
             .AddSingleton<SshShells>()
+            .AddSingleton<SshRecordingSweep>()
             .AddSingleton<SshFiles>();
 }

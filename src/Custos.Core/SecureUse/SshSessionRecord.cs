@@ -6,7 +6,8 @@ namespace Custos.Core.SecureUse;
 
 /// <summary>
 /// One interactive SSH session through Custos: who, which entry and target, when, how it ended, and its recording
-/// (asciicast v2, encrypted like document content with a key of its own wrapped by the tenant key).
+/// (asciicast v2, encrypted like document content with a key of its own wrapped by the tenant key), until its retention
+/// runs out.
 /// </summary>
 public sealed class SshSessionRecord
 {
@@ -26,6 +27,15 @@ public sealed class SshSessionRecord
     public byte[]? RecordingKey { get; set; }
     public byte[]? RecordingSha256 { get; set; }
     public long RecordingSize { get; set; }
+    /// <summary>The recording holds what the user typed ("i" events), as the folder's policy said at the start.</summary>
+    public bool InputRecorded { get; set; }
+    /// <summary>
+    /// The first day the recording may go, from the folder policy's retention class at the start; null: kept. The
+    /// sweep then destroys it (key and blob) and keeps this record.
+    /// </summary>
+    public DateOnly? RetainUntil { get; set; }
+    /// <summary>When the retention sweep destroyed the recording (its address and key are gone, its checksum stays).</summary>
+    public DateTimeOffset? RecordingExpiredAt { get; set; }
 }
 
 internal sealed class SshSessionRecordConfiguration : IEntityTypeConfiguration<SshSessionRecord>
@@ -40,5 +50,6 @@ internal sealed class SshSessionRecordConfiguration : IEntityTypeConfiguration<S
         b.Property(s => s.RecordingAddress).HasMaxLength(64);
         b.HasIndex(s => new { s.TenantId, s.EntryId, s.StartedAt });
         b.HasIndex(s => s.RecordingAddress);
+        b.HasIndex(s => s.RetainUntil);
     }
 }

@@ -9,8 +9,8 @@ using Renci.SshNet.Common;
 namespace Custos.Core.SecureUse;
 
 /// <summary>
-/// One interactive SSH session, live: the terminal stream to the target, its recording (output and resizes; input is
-/// not recorded, it may hold passwords typed at prompts), and how it ends. The web layer pumps a WebSocket through
+/// One interactive SSH session, live: the terminal stream to the target, its recording (output and resizes; input only
+/// where the folder's policy asks for it, since it may hold passwords typed at prompts), and how it ends. The web layer pumps a WebSocket through
 /// <see cref="ReadAsync"/> and <see cref="WriteAsync"/>; <see cref="Ended"/> fires when an administrator terminates it
 /// or its maximum length passes, and <see cref="CloseAsync"/> stores the recording and the record (once).
 /// </summary>
@@ -58,8 +58,10 @@ public sealed class SshShell : IAsyncDisposable
 
     internal SshShell(SshShells owner, Guid id, TenantId tenant, Guid entryId, SshTarget target, Common.UserId user, string actor, DateTimeOffset startedAt,
         SshClient client, SshLogin login, ShellStream shell, IBlobWriter recordingBlob, SegmentedEncryptingStream recordingStream, byte[] recordingKey,
-        int cols, int rows, TimeSpan maxLength, TimeSpan? idle, TimeProvider time)
+        int cols, int rows, TimeSpan maxLength, TimeSpan? idle, bool recordInput, DateOnly? retainUntil, TimeProvider time)
     {
+        RecordsInput = recordInput;
+        RetainUntil = retainUntil;
         this.time = time;
         lastActivityTicks = time.GetUtcNow().UtcTicks;
         this.owner = owner;
@@ -114,6 +116,10 @@ public sealed class SshShell : IAsyncDisposable
     public DateTimeOffset StartedAt { get; }
     public long BytesOut { get; private set; }
     public long BytesIn { get; private set; }
+    /// <summary>What the user types is recorded too (the folder's policy); the user is told when the session opens.</summary>
+    public bool RecordsInput { get; }
+    /// <summary>When the recording's retention runs out (from the folder's policy at the start); null: kept.</summary>
+    public DateOnly? RetainUntil { get; }
 
     /// <summary>The recording's content key, wrapped (sealed) by the tenant key.</summary>
     internal byte[] RecordingKey { get; }
@@ -147,18 +153,21 @@ public sealed class SshShell : IAsyncDisposable
         return read;
     }
 
-    /// <summary>Keystrokes for the target (counted, not recorded).</summary>
+    /// <summary>
+    /// Keystrokes for the target (counted; recorded where <see cref="RecordsInput"/>). Once a recording of input has
+    /// ended, nothing more is sent: what reaches the target is in the recording.
+    /// </summary>
     /// <remarks>
     /// SSH.NET sends synchronously: one packet to the socket, which for keystrokes and pastes does not wait (the target's
     /// window is megabytes).
     /// </remarks>
-    public Task WriteAsync(ReadOnlyMemory<byte> input)
+    public async Task WriteAsync(ReadOnlyMemory<byte> input)
     {
+        if (RecordsInput && !await recorder.InputAsync(input.Span)) return;
         BytesIn += input.Length;
         Interlocked.Exchange(ref lastActivityTicks, time.GetUtcNow().UtcTicks);
         shell.Write(input.Span);
         shell.Flush();
-        return Task.CompletedTask;
     }
 
     public async Task ResizeAsync(int cols, int rows)

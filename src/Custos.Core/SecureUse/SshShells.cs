@@ -29,7 +29,7 @@ public sealed class SshShells(IDbContextFactory<CustosDbContext> dbFactory, Vaul
     public sealed record LiveSession(Guid Id, Guid TenantId, Guid EntryId, string Actor, string Target, DateTimeOffset StartedAt, long BytesOut, long BytesIn);
 
     public sealed record SessionView(Guid Id, Guid TenantId, Guid EntryId, string Actor, string Target, DateTimeOffset StartedAt, DateTimeOffset EndedAt,
-        string EndReason, long BytesOut, long BytesIn, bool HasRecording);
+        string EndReason, long BytesOut, long BytesIn, bool HasRecording, bool InputRecorded, DateOnly? RetainUntil, DateTimeOffset? RecordingExpiredAt);
 
     internal static (int Cols, int Rows) Clamp(int cols, int rows) => (Math.Clamp(cols, 10, 1000), Math.Clamp(rows, 2, 1000));
 
@@ -43,6 +43,7 @@ public sealed class SshShells(IDbContextFactory<CustosDbContext> dbFactory, Vaul
         var admitted = await SshAccess.LoginAsync(db, accessCache, audit, sealer, tenant, entryId, caller, "ssh.session", reason, time, ct);
         if (!admitted.Succeeded) return admitted.Error!;
         var (target, login, policy) = admitted.Value;
+        var retainUntil = await RecordingRetainUntilAsync(db, policy, ct);
 
         var id = Guid.CreateVersion7();
         var subject = VaultAudit.EntryTarget(entryId);
@@ -51,7 +52,9 @@ public sealed class SshShells(IDbContextFactory<CustosDbContext> dbFactory, Vaul
         {
             // On record before the credential goes anywhere; if it cannot be written, nothing is sent.
             await audit.RecordAsync(db, VaultAudit.Entry(caller, "ssh.session", tenant, subject, AuditOutcome.Success,
-                ("session", id.ToString()), ("target", target.ToString()), ("reason", reason), ("client", caller.Client)), ct);
+                ("session", id.ToString()), ("target", target.ToString()), ("reason", reason), ("client", caller.Client),
+                ("input", policy.SessionRecordInput ? "recorded" : null),
+                ("retainUntil", retainUntil is { } until ? until.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : null)), ct);
             var connected = await SshConnect.OpenAsync(hostKeys, tenant, entryId, target, login, caller, ct);
             if (!connected.Succeeded)
             {
@@ -76,7 +79,7 @@ public sealed class SshShells(IDbContextFactory<CustosDbContext> dbFactory, Vaul
             var encrypting = new SegmentedEncryptingStream(writer.Stream, key, Documents.DocumentContent.AssociatedData(tenant, id), leaveOpen: true);
             var session = new SshShell(this, id, tenant, entryId, target, caller.User, caller.Actor.Name, time.StoredNow(), client, login, shell, writer,
                 encrypting, wrapped, cols, rows, policy.SessionMaxMinutes is { } most ? TimeSpan.FromMinutes(most) : MaxLength,
-                policy.SessionIdleMinutes is { } idle ? TimeSpan.FromMinutes(idle) : null, time);
+                policy.SessionIdleMinutes is { } idle ? TimeSpan.FromMinutes(idle) : null, policy.SessionRecordInput, retainUntil, time);
             live[id] = session;
             return session;
         }
@@ -91,6 +94,16 @@ public sealed class SshShells(IDbContextFactory<CustosDbContext> dbFactory, Vaul
             CryptographicOperations.ZeroMemory(key);
         }
     }
+
+    /// <summary>
+    /// The end of a new recording's retention: the policy's class (checked when the policy was saved) counted from today
+    /// (UTC, as the sweep counts). A class removed or turned to "review" since then keeps the recording: an obligation
+    /// to delete is never guessed.
+    /// </summary>
+    private async Task<DateOnly?> RecordingRetainUntilAsync(CustosDbContext db, FolderPolicy policy, CancellationToken ct) =>
+        policy.RecordingRetentionClass is { } name && await Documents.RetentionRules.ClassNamedAsync(db, name, ct) is { Action: Documents.RetentionAction.Delete } cls
+            ? cls.RetainUntil(DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime))
+            : null;
 
     /// <summary>Live sessions of every tenant (administrators).</summary>
     public IReadOnlyList<LiveSession> Live() =>
@@ -117,7 +130,7 @@ public sealed class SshShells(IDbContextFactory<CustosDbContext> dbFactory, Vaul
         var rows = await db.SshSessions.AsNoTracking().Where(s => s.TenantId == tenant && s.EntryId == entryId).OrderByDescending(s => s.StartedAt).Take(500)
             .ToListAsync(ct);
         return Result<IReadOnlyList<SessionView>>.Ok(rows.Select(s => new SessionView(s.Id, s.TenantId.Value, s.EntryId, s.Actor, s.Target, s.StartedAt, s.EndedAt,
-            s.EndReason, s.BytesOut, s.BytesIn, s.RecordingAddress is not null)).ToList());
+            s.EndReason, s.BytesOut, s.BytesIn, s.RecordingAddress is not null, s.InputRecorded, s.RetainUntil, s.RecordingExpiredAt)).ToList());
     }
 
     /// <summary>A session's recording as asciicast v2 (Manage on the entry); watching it is on record.</summary>
@@ -174,6 +187,7 @@ public sealed class SshShells(IDbContextFactory<CustosDbContext> dbFactory, Vaul
             Id = session.Id, TenantId = session.Tenant, EntryId = session.EntryId, UserId = session.User, Actor = session.Actor, Target = session.Target.ToString(),
             StartedAt = session.StartedAt, EndedAt = time.StoredNow(), EndReason = reason, BytesOut = session.BytesOut, BytesIn = session.BytesIn,
             RecordingAddress = address, RecordingKey = address is null ? null : session.RecordingKey, RecordingSha256 = sha, RecordingSize = size,
+            InputRecorded = session.RecordsInput, RetainUntil = session.RetainUntil,
         });
         var seconds = (time.GetUtcNow() - session.StartedAt).TotalSeconds.ToString("F0", System.Globalization.CultureInfo.InvariantCulture);
         await audit.CommitAsync(db, tx, new AuditEntry(session.Actor, "ssh.session_end", reason is "closed" ? AuditOutcome.Success : AuditOutcome.Failure,

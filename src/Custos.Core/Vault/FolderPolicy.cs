@@ -34,6 +34,18 @@ public sealed record FolderPolicy
     public bool SessionReasonRequired { get; init; }
     /// <summary>Every SSH use needs an approved session request (Manage holders approve; they need none themselves).</summary>
     public bool SessionApprovalRequired { get; init; }
+    /// <summary>
+    /// Interactive sessions record what the user types too (asciicast "i" events), not only what the target shows. Off
+    /// by default: keystrokes hold whatever is typed at a prompt that does not echo, such as the user's own sudo password.
+    /// </summary>
+    public bool SessionRecordInput { get; init; }
+    /// <summary>
+    /// The name of the retention class (as for documents) whose period SSH recordings are kept for, counted from the
+    /// session's date; when it has run out the retention sweep destroys the recording and keeps the session record. Null:
+    /// recordings are kept indefinitely (the period is an obligation to delete, so it is never assumed; Custos has no
+    /// manual deletion of recordings). Only a class whose action is "delete" fits: there is no review of recordings.
+    /// </summary>
+    public string? RecordingRetentionClass { get; init; }
 
     public static readonly FolderPolicy Default = new();
 
@@ -49,6 +61,7 @@ public sealed record FolderPolicy
         : SessionMaxMinutes is < 1 or > 1440 ? "A session lasts between 1 and 1,440 minutes."
         : SessionIdleMinutes is < 1 or > 1440 ? "The idle timeout is between 1 and 1,440 minutes."
         : SessionHours is not null && ParseHours(SessionHours) is null ? "Session hours are written like 07:00-19:00."
+        : RecordingRetentionClass is { } cls && (cls.Trim().Length == 0 || cls.Length > 200) ? "A retention class name has 1 to 200 characters."
         : null;
 
     /// <summary>Whether SSH use is allowed at this local time of day.</summary>

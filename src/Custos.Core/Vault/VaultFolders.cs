@@ -15,6 +15,7 @@ public sealed class VaultFolders(IDbContextFactory<CustosDbContext> dbFactory, V
         if (name.Length is 0 or > 200) return VaultErrors.Invalid("A folder name has 1 to 200 characters.");
         if (input.Policy?.Validate() is { } badPolicy) return VaultErrors.Invalid(badPolicy);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (await RecordingClassErrorAsync(db, input.Policy, ct) is { } badClass) return badClass;
         var now = time.StoredNow();
         var access = await accessCache.GetAsync(db, caller.User, tenant, now, ct);
         var target = VaultAudit.FolderTarget(input.ParentId);
@@ -70,6 +71,7 @@ public sealed class VaultFolders(IDbContextFactory<CustosDbContext> dbFactory, V
     {
         if (policy?.Validate() is { } badPolicy) return VaultErrors.Invalid(badPolicy);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (!clearPolicy && await RecordingClassErrorAsync(db, policy, ct) is { } badClass) return badClass;
         var access = await accessCache.GetAsync(db, caller.User, tenant, time.StoredNow(), ct);
         var folder = await db.VaultFolders.SingleOrDefaultAsync(f => f.Id == folderId && f.TenantId == tenant, ct);
         var rights = folder is null ? VaultRights.None : access.OnFolder(folderId);
@@ -92,6 +94,16 @@ public sealed class VaultFolders(IDbContextFactory<CustosDbContext> dbFactory, V
             ("policy", folder.Policy)), ct);
         var after = await accessCache.GetAsync(db, caller.User, tenant, time.StoredNow(), ct);
         return View(folder, after.OnFolder(folderId), after.IsSensitive(folderId));
+    }
+
+    /// <summary>The policy's recording retention class must exist (the installation's classes) and delete when it runs out.</summary>
+    private static async Task<Error?> RecordingClassErrorAsync(CustosDbContext db, FolderPolicy? policy, CancellationToken ct)
+    {
+        if (policy?.RecordingRetentionClass is not { } name) return null;
+        var cls = await Documents.RetentionRules.ClassNamedAsync(db, name, ct);
+        if (cls is null) return VaultErrors.Invalid($"There is no retention class named \"{name}\".");
+        return cls.Action == Documents.RetentionAction.Delete ? null
+            : VaultErrors.Invalid($"The retention class \"{name}\" asks for a review when it runs out; recordings need a class that deletes.");
     }
 
     private static FolderView View(VaultFolder f, VaultRights rights, bool sensitive = false) =>

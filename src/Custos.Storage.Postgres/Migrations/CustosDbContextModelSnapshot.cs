@@ -1756,10 +1756,18 @@ namespace Custos.Storage.Postgres.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("entry_id");
 
+                    b.Property<bool>("InputRecorded")
+                        .HasColumnType("boolean")
+                        .HasColumnName("input_recorded");
+
                     b.Property<string>("RecordingAddress")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
                         .HasColumnName("recording_address");
+
+                    b.Property<long?>("RecordingExpiredAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("recording_expired_at");
 
                     b.Property<byte[]>("RecordingKey")
                         .HasColumnType("bytea")
@@ -1772,6 +1780,10 @@ namespace Custos.Storage.Postgres.Migrations
                     b.Property<long>("RecordingSize")
                         .HasColumnType("bigint")
                         .HasColumnName("recording_size");
+
+                    b.Property<DateOnly?>("RetainUntil")
+                        .HasColumnType("date")
+                        .HasColumnName("retain_until");
 
                     b.Property<long>("StartedAt")
                         .HasColumnType("bigint")
@@ -1796,6 +1808,9 @@ namespace Custos.Storage.Postgres.Migrations
 
                     b.HasIndex("RecordingAddress")
                         .HasDatabaseName("ix_ssh_sessions_recording_address");
+
+                    b.HasIndex("RetainUntil")
+                        .HasDatabaseName("ix_ssh_sessions_retain_until");
 
                     b.HasIndex("TenantId", "EntryId", "StartedAt")
                         .HasDatabaseName("ix_ssh_sessions_tenant_id_entry_id_started_at");

@@ -1749,10 +1749,18 @@ namespace Custos.Storage.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("entry_id");
 
+                    b.Property<bool>("InputRecorded")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("input_recorded");
+
                     b.Property<string>("RecordingAddress")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT")
                         .HasColumnName("recording_address");
+
+                    b.Property<long?>("RecordingExpiredAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("recording_expired_at");
 
                     b.Property<byte[]>("RecordingKey")
                         .HasColumnType("BLOB")
@@ -1765,6 +1773,10 @@ namespace Custos.Storage.Sqlite.Migrations
                     b.Property<long>("RecordingSize")
                         .HasColumnType("INTEGER")
                         .HasColumnName("recording_size");
+
+                    b.Property<DateOnly?>("RetainUntil")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("retain_until");
 
                     b.Property<long>("StartedAt")
                         .HasColumnType("INTEGER")
@@ -1789,6 +1801,9 @@ namespace Custos.Storage.Sqlite.Migrations
 
                     b.HasIndex("RecordingAddress")
                         .HasDatabaseName("ix_ssh_sessions_recording_address");
+
+                    b.HasIndex("RetainUntil")
+                        .HasDatabaseName("ix_ssh_sessions_retain_until");
 
                     b.HasIndex("TenantId", "EntryId", "StartedAt")
                         .HasDatabaseName("ix_ssh_sessions_tenant_id_entry_id_started_at");

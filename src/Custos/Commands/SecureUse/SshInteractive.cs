@@ -14,6 +14,7 @@ internal static class SshInteractive
 {
     private const byte EndOfTransmission = 4;
 
+    /// <summary>A text frame from the server: an "error" (refused, then closed) or a "notice" (input is recorded).</summary>
     private sealed record ServerError(string? Type, int Status, string? Code, string? Title);
 
     /// <returns>0 when the remote side ended the session, 1 when the server refused or ended it.</returns>
@@ -73,6 +74,12 @@ internal static class SshInteractive
                     if (!result.EndOfMessage) continue;
                     var message = JsonSerializer.Deserialize<ServerError>(text.ToArray(), JsonSerializerOptions.Web);
                     text.SetLength(0);
+                    if (message?.Type == "notice")
+                    {
+                        // Before the remote prompt, on stderr: the user sees it, a redirected output stays the remote's own.
+                        await error.WriteLineAsync($"custos: {message.Title}\r");
+                        continue;
+                    }
                     if (message?.Type != "error") continue;
                     raw?.Dispose();
                     await error.WriteLineAsync($"custos: {message.Title}");

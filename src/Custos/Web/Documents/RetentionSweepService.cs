@@ -1,13 +1,16 @@
 using Custos.Core.Documents;
+using Custos.Core.SecureUse;
 
 namespace Custos.Web.Documents;
 
 /// <summary>
-/// Runs the <see cref="RetentionSweep"/> at start and then once a day. Like the vault's expiry check it needs no
-/// election among PostgreSQL nodes: every step of a sweep is conditional (a document is deleted, marked or noted once),
-/// so a second node or a restart only repeats a no-op.
+/// Runs the <see cref="RetentionSweep"/> of documents and the <see cref="SshRecordingSweep"/> of SSH recordings at start
+/// and then once a day. Like the vault's expiry check it needs no election among PostgreSQL nodes: every step of a sweep
+/// is conditional (a document is deleted, marked or noted once, a recording destroyed once), so a second node or a
+/// restart only repeats a no-op.
 /// </summary>
-public sealed class RetentionSweepService(RetentionSweep sweep, TimeProvider time, ILogger<RetentionSweepService> log) : BackgroundService
+public sealed class RetentionSweepService(RetentionSweep sweep, SshRecordingSweep recordings, TimeProvider time, ILogger<RetentionSweepService> log)
+    : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromDays(1);
 
@@ -23,6 +26,8 @@ public sealed class RetentionSweepService(RetentionSweep sweep, TimeProvider tim
                 if (outcome.Deleted + outcome.Reviews + outcome.Held > 0)
                     log.LogInformation("Retention sweep: {Deleted} documents deleted, {Reviews} due for review, {Held} kept by a legal hold.",
                         outcome.Deleted, outcome.Reviews, outcome.Held);
+                var expired = await recordings.RunAsync(stoppingToken);
+                if (expired.Deleted > 0) log.LogInformation("Retention sweep: {Deleted} SSH recordings deleted.", expired.Deleted);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

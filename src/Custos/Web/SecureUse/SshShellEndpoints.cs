@@ -10,7 +10,8 @@ namespace Custos.Web.SecureUse;
 /// <summary>
 /// Interactive SSH sessions over a WebSocket, for the browser terminal and `custos ssh ENTRY`: binary frames carry
 /// terminal bytes both ways, a text frame {"type":"resize","cols":N,"rows":N} resizes. The SSH login happens before
-/// the upgrade, so a refusal (host key, rights, target) is an ordinary problem response. Administrators list live
+/// the upgrade, so a refusal (host key, rights, target) is an ordinary problem response. Where the folder's policy
+/// records input, the first frame is the text frame {"type":"notice","code":"ssh.input_recorded","title":"…"}. Administrators list live
 /// sessions and terminate them; Manage holders of an entry list its sessions and play their recordings.
 /// </summary>
 public static class SshShellEndpoints
@@ -18,6 +19,12 @@ public static class SshShellEndpoints
     private const int MaxControlMessage = 1024;
 
     private sealed record Control(string? Type, int Cols, int Rows);
+
+    /// <summary>The text frame that tells the client, as the session opens, that what the user types is recorded.</summary>
+    public static readonly byte[] InputRecordedNotice = JsonSerializer.SerializeToUtf8Bytes(new
+    {
+        type = "notice", code = "ssh.input_recorded", title = "This session records what you type, as well as what is shown.",
+    });
 
     public static void MapSshShellEndpoints(this IEndpointRouteBuilder app)
     {
@@ -66,6 +73,8 @@ public static class SshShellEndpoints
         }
         await using var shell = opened.Value!;
         using var socket = await http.WebSockets.AcceptWebSocketAsync();
+        // Told before the first key: the folder's policy records input too (Teleport and Guacamole say so at the start).
+        if (shell.RecordsInput) await Quietly(socket.SendAsync(InputRecordedNotice, WebSocketMessageType.Text, true, ct));
         var output = PumpOutputAsync(shell, socket);
         var input = PumpInputAsync(shell, socket);
         var ended = Task.Delay(Timeout.Infinite, shell.Ended);

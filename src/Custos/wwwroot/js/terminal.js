@@ -8,6 +8,7 @@
     const connectButton = document.getElementById('terminal-connect');
     const disconnectButton = document.getElementById('terminal-disconnect');
     const screen = document.getElementById('terminal');
+    const recordedNote = document.getElementById('terminal-recorded');
     const encoder = new TextEncoder();
     let socket = null;
     let view = null;
@@ -43,6 +44,7 @@
         let refused = false;
         socket = new WebSocket(url);
         socket.binaryType = 'arraybuffer';
+        recordedNote.textContent = root.dataset.textOutputRecorded;
         socket.onopen = () => {
             say(root.dataset.textConnected);
             disconnectButton.hidden = false;
@@ -54,6 +56,10 @@
                 if (message.type === 'error') {
                     refused = true;
                     say(custosTerminal.errorText(message.code, message.title), true);
+                } else if (message.type === 'notice' && message.code === 'ssh.input_recorded') {
+                    // The folder's policy records keystrokes too: said where the user looks, and in the note below.
+                    say(root.dataset.textInputRecorded);
+                    recordedNote.textContent = root.dataset.textInputRecorded;
                 }
                 return;
             }

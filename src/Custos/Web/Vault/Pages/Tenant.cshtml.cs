@@ -13,8 +13,17 @@ namespace Custos.Web.Vault.Pages;
 [Authorize(Policy = Policies.FullSession)]
 public sealed class TenantModel(
     AccessPolicy policy, TenantAdministration tenants, VaultFolders folders, VaultEntries entries, VaultGrants grants, VaultReports reports,
-    VaultAccessRequests requests, IDbContextFactory<CustosDbContext> dbFactory, TimeProvider time) : VaultPageModel(policy, tenants, time)
+    VaultAccessRequests requests, Core.Documents.RetentionClasses retentionClasses, IDbContextFactory<CustosDbContext> dbFactory, TimeProvider time)
+    : VaultPageModel(policy, tenants, time)
 {
+    /// <summary>The session fields of the settings form (SSH use of the folder's entries).</summary>
+    public sealed record SessionSettings(int? SessionMaxMinutes, int? SessionIdleMinutes, string? SessionHours, bool SessionReasonRequired,
+        bool SessionApprovalRequired, bool SessionRecordInput, string? RecordingRetentionClass)
+    {
+        public bool Any => SessionMaxMinutes is not null || SessionIdleMinutes is not null || !string.IsNullOrWhiteSpace(SessionHours)
+                           || SessionReasonRequired || SessionApprovalRequired || SessionRecordInput || !string.IsNullOrWhiteSpace(RecordingRetentionClass);
+    }
+
     public IReadOnlyList<FolderView> Folders { get; private set; } = [];
     public FolderView? Folder { get; private set; }
     public IReadOnlyList<EntryView> Entries { get; private set; } = [];
@@ -24,6 +33,8 @@ public sealed class TenantModel(
     public string? Search { get; private set; }
     public bool CanCreateHere { get; private set; }
     public bool CanManageHere { get; private set; }
+    /// <summary>The retention classes a folder's recordings can be kept by (those that delete when they run out).</summary>
+    public IReadOnlyList<string> RecordingClasses { get; private set; } = [];
 
     public async Task<IActionResult> OnGetAsync(Guid tenant, Guid? folder, string? q, CancellationToken ct)
     {
@@ -54,13 +65,19 @@ public sealed class TenantModel(
     }
 
     public async Task<IActionResult> OnPostSettingsAsync(Guid tenant, Guid folder, bool sensitive, bool inheritRights, int? minimumLength,
-        int? minimumClasses, bool expiryRequired, bool blockRevealWhenExpired, PolicyMode mode, CancellationToken ct)
+        int? minimumClasses, bool expiryRequired, bool blockRevealWhenExpired, PolicyMode mode, SessionSettings session, CancellationToken ct)
     {
         if (await LoadTenantAsync(tenant, ct) is { } stop) return stop;
-        var policy = minimumLength is null ? null : new FolderPolicy
+        // Nothing given at all: the folder inherits its policy again.
+        var policy = minimumLength is null && !session.Any ? null : new FolderPolicy
         {
-            MinimumLength = minimumLength.Value, MinimumClasses = minimumClasses ?? 0, ExpiryRequired = expiryRequired,
+            MinimumLength = minimumLength ?? FolderPolicy.Default.MinimumLength, MinimumClasses = minimumClasses ?? 0, ExpiryRequired = expiryRequired,
             BlockRevealWhenExpired = blockRevealWhenExpired, Mode = mode,
+            SessionMaxMinutes = session.SessionMaxMinutes, SessionIdleMinutes = session.SessionIdleMinutes,
+            SessionHours = string.IsNullOrWhiteSpace(session.SessionHours) ? null : session.SessionHours.Trim(),
+            SessionReasonRequired = session.SessionReasonRequired, SessionApprovalRequired = session.SessionApprovalRequired,
+            SessionRecordInput = session.SessionRecordInput,
+            RecordingRetentionClass = string.IsNullOrWhiteSpace(session.RecordingRetentionClass) ? null : session.RecordingRetentionClass,
         };
         var result = await folders.UpdateAsync(Tenant, folder, null, sensitive, inheritRights, policy, clearPolicy: policy is null, Caller, ct);
         if (!result.Succeeded && Redirected(result.Error!) is { } redirect) return redirect;
@@ -82,6 +99,13 @@ public sealed class TenantModel(
         CanManageHere = here.Allows(VaultRights.Manage) || (Folder is null && Caller.IsAdministrator);
         // Only a Manage holder sees the rights dialog; asking for it without the right would be recorded as a refusal.
         if (!CanManageHere) return;
+        if (Folder is not null)
+        {
+            // The folder's own choice stays listed even when it no longer fits, so saving other settings keeps it.
+            var names = (await retentionClasses.ListAsync(ct)).Where(c => c.Action == Core.Documents.RetentionAction.Delete).Select(c => c.Name).ToList();
+            if (Folder.Policy?.RecordingRetentionClass is { } current && !names.Contains(current)) names.Add(current);
+            RecordingClasses = names;
+        }
         var target = Folder is null ? GrantTarget.Root : new GrantTarget(Folder.Id, null);
         var list = await grants.ListAsync(Tenant, target, Caller, ct);
         if (list.Succeeded)
