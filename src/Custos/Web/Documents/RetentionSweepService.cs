@@ -20,23 +20,19 @@ public sealed class RetentionSweepService(RetentionSweep sweep, SshRecordingSwee
         await Task.Yield();
         while (!stoppingToken.IsCancellationRequested)
         {
-            try
-            {
-                var outcome = await sweep.RunAsync(stoppingToken);
-                if (outcome.Deleted + outcome.Reviews + outcome.Held > 0)
-                    log.LogInformation("Retention sweep: {Deleted} documents deleted, {Reviews} due for review, {Held} kept by a legal hold.",
-                        outcome.Deleted, outcome.Reviews, outcome.Held);
-                var expired = await recordings.RunAsync(stoppingToken);
-                if (expired.Deleted > 0) log.LogInformation("Retention sweep: {Deleted} SSH recordings deleted.", expired.Deleted);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                log.LogError(e, "The retention sweep failed; it runs again in a day.");
-            }
+            // Each sweep on its own: a failing one must not keep the other from its day's work.
+            if (!await RunAsync("documents", async () =>
+                {
+                    var outcome = await sweep.RunAsync(stoppingToken);
+                    if (outcome.Deleted + outcome.Reviews + outcome.Held > 0)
+                        log.LogInformation("Retention sweep: {Deleted} documents deleted, {Reviews} due for review, {Held} kept by a legal hold.",
+                            outcome.Deleted, outcome.Reviews, outcome.Held);
+                }, stoppingToken)) return;
+            if (!await RunAsync("SSH recordings", async () =>
+                {
+                    var expired = await recordings.RunAsync(stoppingToken);
+                    if (expired.Deleted > 0) log.LogInformation("Retention sweep: {Deleted} SSH recordings deleted.", expired.Deleted);
+                }, stoppingToken)) return;
             try
             {
                 await Task.Delay(Interval, time, stoppingToken);
@@ -46,5 +42,23 @@ public sealed class RetentionSweepService(RetentionSweep sweep, SshRecordingSwee
                 return;
             }
         }
+    }
+
+    /// <summary>Runs one sweep; false when the server is stopping, a failure is logged and waits for tomorrow.</summary>
+    private async Task<bool> RunAsync(string what, Func<Task> run, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await run();
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return false;
+        }
+        catch (Exception e)
+        {
+            log.LogError(e, "The retention sweep of {What} failed; it runs again in a day.", what);
+        }
+        return true;
     }
 }
