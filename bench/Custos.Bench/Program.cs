@@ -94,9 +94,11 @@ static void PrintUsage()
                             --concurrency <n> (the check pipeline's files at once, an experiment; default: the sluice's), --no-split
           web-proxy
                    Web sessions through Custos's proxy against Debian's nginx (auth_basic, /usr/sbin/nginx and openssl):
-                   requests/s for a static page direct to nginx versus through the proxy, same run, with wrk where installed
-                   (else an in-process HttpClient loop), and Custos's /healthz for scale. Target: proxy >= 50% of direct.
-                   Options: --duration <s> (default 10), --connections <n> (default 32), --no-wrk
+                   requests/s for a static page direct to nginx (HTTPS and HTTP) versus through the proxy (HTTPS), same
+                   run, rounds in rotating order after an unmeasured warm-up, medians; with wrk where installed (else an
+                   in-process HttpClient loop), and Custos's /healthz for scale. Target: proxy >= 50% of direct HTTPS.
+                   Options: --duration <s> (default 10), --connections <n> (default 32), --warmup <s> (default 5),
+                            --rounds <n> (default 3), --no-wrk
           share    Sharing (issue 7): one file (100 MiB) uploaded through the documents API and the sluice, shared by a link without
                    password; C recipients (own HttpClient, cookies and connection each) download it at once, every download checked
                    by SHA-256: aggregate MB/s, p50/p95 per download, CPU and memory; Debian's nginx serving the same file over HTTPS

@@ -9,7 +9,7 @@ namespace Custos.Core.Data;
 
 /// <summary>
 /// A single-row INSERT of an entity, prepared once on a connection that stays open and executed once per row: for a
-/// writer that appends many small rows (the reveal journal), where EF Core's change tracking and SQLite's statement
+/// writer that appends many small rows (the reveal journal, the web proxy's request log), where EF Core's change tracking and SQLite's statement
 /// compilation per execution cost more than the rows. Columns, value conversions and parameter types come from the EF
 /// model, so the rows are exactly what SaveChanges would write.
 /// </summary>
@@ -24,7 +24,9 @@ public sealed class PreparedInsert<T> : IDisposable where T : class
         var sql = db.GetService<ISqlGenerationHelper>();
         var connection = db.Database.GetDbConnection();
         command = connection.CreateCommand();
-        var properties = entity.GetProperties().ToList();
+        // A key the database numbers itself (an identity or SQLite rowid) is left to it, as SaveChanges does.
+        var properties = entity.GetProperties().Where(p => !(p.IsPrimaryKey() && p.ValueGenerated.HasFlag(ValueGenerated.OnAdd) &&
+            (p.ClrType == typeof(long) || p.ClrType == typeof(int)))).ToList();
         columns = new (IPropertyBase, ValueConverter?, DbParameter)[properties.Count];
         var names = new List<string>();
         var placeholders = new List<string>();

@@ -9,7 +9,9 @@ namespace Custos.Tests.Infrastructure;
 /// Debian's nginx on a free loopback port behind <c>auth_basic</c> (one user, an apr1 hash made by <c>openssl passwd</c>),
 /// serving a static page and a few locations that misbehave on purpose: one reflects the Authorization header in its
 /// body, one in a response header, one sets cookies (its own, and for the proxy's parent domain and Custos's host), one
-/// redirects to its own absolute URL. Each instance has its own directory and configuration.
+/// redirects to its own absolute URL. Each instance has its own directory and configuration. With <c>tls</c> it also
+/// listens with HTTPS on a second port (a self-signed P-256 certificate made by <c>openssl req</c>), so a benchmark can
+/// compare a proxy served over HTTPS with the target served over HTTPS.
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class NginxTestServer : IAsyncDisposable
@@ -22,10 +24,11 @@ public sealed class NginxTestServer : IAsyncDisposable
     private readonly StringBuilder log = new();
     private Process? process;
 
-    private NginxTestServer(string root, int port, string userName, string password)
+    private NginxTestServer(string root, int port, int? tlsPort, string userName, string password)
     {
         this.root = root;
         Port = port;
+        TlsPort = tlsPort;
         UserName = userName;
         Password = password;
     }
@@ -34,17 +37,22 @@ public sealed class NginxTestServer : IAsyncDisposable
     public string UserName { get; }
     public string Password { get; }
     public string Origin => $"http://127.0.0.1:{Port}";
+    /// <summary>The HTTPS port when started with <c>tls</c>.</summary>
+    public int? TlsPort { get; }
+    public string TlsOrigin => TlsPort is { } p ? $"https://127.0.0.1:{p}" : throw new InvalidOperationException("nginx was started without TLS.");
     /// <summary>The static page's body (about 2 KiB of HTML).</summary>
     public string Page { get; private set; } = "";
 
     /// <param name="parentDomain">The domain a hostile cookie is set for (the proxy's parent domain).</param>
     /// <param name="workers">nginx worker processes (1 for tests; the benchmark gives it the machine).</param>
-    public static async Task<NginxTestServer> StartAsync(string password, string userName = "webadmin", string parentDomain = "proxy.test", int workers = 1)
+    /// <param name="tls">Also listen with HTTPS (<see cref="TlsOrigin"/>).</param>
+    public static async Task<NginxTestServer> StartAsync(string password, string userName = "webadmin", string parentDomain = "proxy.test", int workers = 1,
+        bool tls = false)
     {
         if (!File.Exists(Nginx) || !File.Exists(OpenSsl))
             throw new InvalidOperationException($"{Nginx} or {OpenSsl} is missing: ./test.sh installs Debian's nginx package (the web proxy tests need a real nginx).");
         var root = Directory.CreateTempSubdirectory("custos-nginx-").FullName;
-        var server = new NginxTestServer(root, FreePort.Next(), userName, password);
+        var server = new NginxTestServer(root, FreePort.Next(), tls ? FreePort.Next() : null, userName, password);
         try
         {
             await server.WriteFilesAsync(parentDomain, workers);
@@ -73,6 +81,14 @@ public sealed class NginxTestServer : IAsyncDisposable
         var filler = string.Concat(Enumerable.Range(1, 30).Select(i => $"<p>Absatz {i}: Lorem ipsum dolor sit amet, consectetur adipiscing.</p>\n"));
         Page = $"<!DOCTYPE html>\n<html lang=\"de\"><head><meta charset=\"utf-8\"><title>Test</title></head><body><h1>{PageMarker}</h1>\n{filler}</body></html>\n";
         await File.WriteAllTextAsync(Path.Combine(www, "index.html"), Page);
+        var tls = "";
+        if (TlsPort is { } tlsPort)
+        {
+            var (made, output) = await SshTestServer.RunAsync(OpenSsl, null, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1", "-keyout", Path.Combine(root, "tls.key"), "-out", Path.Combine(root, "tls.crt"));
+            if (made != 0) throw new InvalidOperationException($"openssl req exited with {made}: {output}");
+            tls = $"listen 127.0.0.1:{tlsPort} ssl; ssl_certificate {root}/tls.crt; ssl_certificate_key {root}/tls.key;";
+        }
         // Workers run as an unprivileged user unless told otherwise; the temporary directory is the owner's only.
         var user = Environment.IsPrivilegedProcess ? "user root;" : "";
         await File.WriteAllTextAsync(Path.Combine(root, "nginx.conf"), $$"""
@@ -94,6 +110,7 @@ public sealed class NginxTestServer : IAsyncDisposable
                 keepalive_requests 100000;
                 server {
                     listen 127.0.0.1:{{Port}};
+                    {{tls}}
                     root {{www}};
                     auth_basic "Custos test";
                     auth_basic_user_file {{root}}/htpasswd;

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Custos.Core.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace Custos.Core.SecureUse.Web;
@@ -54,13 +55,30 @@ public sealed class WebRequestLog(IDbContextFactory<CustosDbContext> dbFactory, 
         await WriteAsync(batch, CancellationToken.None);
     }
 
+    /// <summary>
+    /// One transaction per batch with a prepared INSERT (PostgreSQL: all rows in one round trip): at thousands of
+    /// proxied requests a second, SaveChanges's change tracking cost more CPU than the proxying around it.
+    /// </summary>
     private async Task WriteAsync(List<WebRequestRecord> batch, CancellationToken ct)
     {
         if (batch.Count == 0) return;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        db.ChangeTracker.AutoDetectChangesEnabled = false;
-        db.WebRequests.AddRange(batch);
-        await db.SaveChangesAsync(CancellationToken.None);
+        await db.Database.OpenConnectionAsync(ct);
+        using var insert = new PreparedInsert<WebRequestRecord>(db);
+        await using var tx = await db.Database.BeginTransactionAsync(CancellationToken.None);
+        var transaction = tx.GetDbTransaction();
+        if (insert.CanBatch)
+        {
+            await using var statements = transaction.Connection!.CreateBatch();
+            statements.Transaction = transaction;
+            foreach (var row in batch) insert.AddTo(statements, row);
+            await statements.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+        else
+        {
+            foreach (var row in batch) await insert.InsertAsync(row, transaction, CancellationToken.None);
+        }
+        await tx.CommitAsync(CancellationToken.None);
         batch.Clear();
     }
 }

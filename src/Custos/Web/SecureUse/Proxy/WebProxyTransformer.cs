@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Compression;
 using System.Text;
 using Custos.Core.SecureUse.Web;
@@ -82,19 +83,16 @@ internal sealed class WebProxyTransformer(WebSession session, string proxyOrigin
             case "br": decoded = new BrotliStream(raw, CompressionMode.Decompress); break;
             default: return Refuse(httpContext);
         }
-        byte[] buffer;
-        int length;
+        using var body = new PooledBody();
         await using (decoded)
         {
-            (buffer, length) = await ReadBoundedAsync(decoded, maxScrubbedBytes, cancellationToken);
+            if (!await body.ReadAsync(decoded, maxScrubbedBytes, cancellationToken)) return Refuse(httpContext);
         }
-        if (length < 0) return Refuse(httpContext);
-        var body = buffer.AsMemory(0, length);
-        var masked = session.Scrubber.Scrub(body.Span, EncodingsOf(content, body.Span));
+        var masked = session.Scrubber.Scrub(body.Bytes.Span, EncodingsOf(content, body.Bytes.Span));
         headers.Remove(HeaderNames.ContentEncoding);
         headers.Remove(HeaderNames.ContentMD5);
-        httpContext.Response.ContentLength = masked?.Length ?? length;
-        await httpContext.Response.Body.WriteAsync(masked is null ? body : masked, cancellationToken);
+        httpContext.Response.ContentLength = masked?.Length ?? body.Bytes.Length;
+        await httpContext.Response.Body.WriteAsync(masked is null ? body.Bytes : masked, cancellationToken);
         return false;
     }
 
@@ -154,22 +152,46 @@ internal sealed class WebProxyTransformer(WebSession session, string proxyOrigin
         return list.DistinctBy(e => e.CodePage).ToList();
     }
 
-    /// <summary>The stream's bytes, or length -1 when there are more than <paramref name="limit"/>.</summary>
-    private static async Task<(byte[] Buffer, int Length)> ReadBoundedAsync(Stream stream, int limit, CancellationToken ct)
+    /// <summary>A body read whole into a pooled buffer, cleared before it goes back (it held the target's page).</summary>
+    private sealed class PooledBody : IDisposable
     {
-        var buffer = new byte[16 * 1024];
-        var total = 0;
-        while (true)
+        private byte[] buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        private int length;
+
+        public ReadOnlyMemory<byte> Bytes => buffer.AsMemory(0, length);
+
+        /// <summary>Reads the stream to its end; false when it holds more than <paramref name="limit"/> bytes.</summary>
+        public async Task<bool> ReadAsync(Stream stream, int limit, CancellationToken ct)
         {
-            if (total == buffer.Length)
+            while (true)
             {
-                if (buffer.Length > limit) return (buffer, -1);
-                Array.Resize(ref buffer, (int)Math.Min((long)buffer.Length * 2, (long)limit + 1));
+                if (length == buffer.Length)
+                {
+                    if (buffer.Length > limit) return false;
+                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, (long)limit + 1));
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    Release();
+                    buffer = larger;
+                }
+                var read = await stream.ReadAsync(buffer.AsMemory(length), ct);
+                if (read == 0) return true;
+                length += read;
+                if (length > limit) return false;
             }
-            var read = await stream.ReadAsync(buffer.AsMemory(total), ct);
-            if (read == 0) return (buffer, total);
-            total += read;
-            if (total > limit) return (buffer, -1);
+        }
+
+        public void Dispose()
+        {
+            Release();
+            buffer = [];
+            length = 0;
+        }
+
+        private void Release()
+        {
+            if (buffer.Length == 0) return;
+            buffer.AsSpan(0, length).Clear();
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 }
