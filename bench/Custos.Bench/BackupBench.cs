@@ -58,7 +58,7 @@ internal static class BackupBench
 
             // First backup: a new pair of repositories per round; the last pair stays for the rest.
             List<Pair> first = [];
-            List<Measured> firstForget = [], secondForget = [];
+            List<Measured> firstForget = [], secondForget = [], firstConsistent = [], secondConsistent = [];
             string target = "";
             RawRestic? raw = null;
             for (var r = 1; r <= o.Rounds; r++)
@@ -70,6 +70,7 @@ internal static class BackupBench
                 {
                     var backup = await run.RawBackupAsync(raw, ignoreCtime: false);
                     firstForget.Add(await run.RawForgetAsync(raw));
+                    firstConsistent.Add(await run.ConsistentCopyExtraAsync());
                     return backup;
                 }));
                 if (r < o.Rounds) await run.DropRepositoriesAsync(target, raw, r);
@@ -81,8 +82,9 @@ internal static class BackupBench
             var steps = new List<Step>
             {
                 new("first backup", first, dataBytes, "cp/pg_dump + restic backup"),
-                new("first backup with retention", WithRetention(first, firstForget), dataBytes, "… + forget --prune"),
+                new("first backup with retention", WithExtra(first, firstForget), dataBytes, "… + forget --prune"),
             };
+            if (o.Pg is null) steps.Add(new("first backup, by hand with a consistent copy", WithExtra(first, firstConsistent), dataBytes, "VACUUM INTO + integrity_check + restic backup"));
             var custosRepo = CustosRepository(o.Work, o.Rounds);
             var sizesAfterFirst = (DirectorySize.Of(custosRepo).Bytes, DirectorySize.Of(raw!.Repository).Bytes);
             var opens = new List<TimeSpan>();
@@ -99,6 +101,7 @@ internal static class BackupBench
                 {
                     var backup = await run.RawBackupAsync(raw, ignoreCtime: true);
                     secondForget.Add(await run.RawForgetAsync(raw));
+                    secondConsistent.Add(await run.ConsistentCopyExtraAsync());
                     return backup;
                 }));
             }
@@ -108,7 +111,10 @@ internal static class BackupBench
             var ctime = await run.RawBackupAsync(raw, ignoreCtime: false);
             dataBytes = DirectorySize.Of(run.Blobs).Bytes + DirectorySize.Of(run.RawDb).Bytes;
             steps.Add(new Step("second backup (1% changed)", second, dataBytes, "cp/pg_dump + restic backup --ignore-ctime"));
-            steps.Add(new Step("second backup with retention", WithRetention(second, secondForget), dataBytes, "… + forget --prune"));
+            steps.Add(new Step("second backup with retention", WithExtra(second, secondForget), dataBytes, "… + forget --prune"));
+            if (o.Pg is null)
+                steps.Add(new Step("second backup, by hand with a consistent copy", WithExtra(second, secondConsistent), dataBytes,
+                    "VACUUM INTO + integrity_check + restic backup --ignore-ctime"));
             var sizesAfterSecond = (DirectorySize.Of(custosRepo).Bytes, DirectorySize.Of(raw.Repository).Bytes);
 
             // Full restores into empty directories; raw without and with --verify (Custos's restic restore verifies).
@@ -190,9 +196,12 @@ internal static class BackupBench
         }
     }
 
-    /// <summary>The rounds with the raw side's `forget --prune` added: Custos applies retention in every run.</summary>
-    private static List<Pair> WithRetention(List<Pair> rounds, List<Measured> forgets) =>
-        rounds.Zip(forgets, (p, f) => new Pair(p.Custos, new Measured(p.Raw.Wall + f.Wall, p.Raw.Cpu + f.Cpu, p.Raw.Note + "; " + f.Note))).ToList();
+    /// <summary>
+    /// The rounds with something added to the raw side: `forget --prune` (Custos applies retention in the first run of
+    /// a day), or what a consistent database copy costs by hand beyond `cp`.
+    /// </summary>
+    private static List<Pair> WithExtra(List<Pair> rounds, List<Measured> extras) =>
+        rounds.Zip(extras, (p, f) => new Pair(p.Custos, new Measured(p.Raw.Wall + f.Wall, p.Raw.Cpu + f.Cpu, p.Raw.Note + "; " + f.Note))).ToList();
 
     /// <summary>Custos first in odd rounds, restic by hand first in even ones.</summary>
     private static async Task<Pair> InTurnAsync(int round, Func<Task<Measured>> custos, Func<Task<Measured>> raw)

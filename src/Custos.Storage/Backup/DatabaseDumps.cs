@@ -34,7 +34,9 @@ public static class DatabaseDumps
 
 /// <summary>
 /// SQLite's VACUUM INTO writes a transactionally consistent, compacted copy while readers and writers go on (WAL mode);
-/// the copy is then opened on its own and must pass PRAGMA integrity_check.
+/// the copy is then opened on its own and must pass PRAGMA integrity_check. VACUUM INTO rather than the online backup
+/// API: the backup API copies free pages too, and with them what deleted rows left behind, which a backup would then
+/// keep for months.
 /// </summary>
 internal sealed class SqliteDump(DatabaseSettings settings) : IDatabaseDump
 {
@@ -51,11 +53,23 @@ internal sealed class SqliteDump(DatabaseSettings settings) : IDatabaseDump
             cmd.Parameters.AddWithValue("$path", path);
             await cmd.ExecuteNonQueryAsync(ct);
         }
-        var problem = await IntegrityProblemAsync(path, ct);
-        if (problem is not null) throw new BackupException($"The database copy failed its integrity check: {problem}");
-        var copy = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString();
-        await using var db = StorageServiceCollectionExtensions.CreateContext(new DatabaseSettings(DatabaseProvider.Sqlite, copy));
-        await read(db);
+        // The check and the caller's reads run side by side on the read-only copy; a copy that fails the check fails the
+        // dump whatever the reads did, so what they read from it is never used.
+        var checking = Task.Run(() => IntegrityProblemAsync(path, ct), ct);
+        Exception? failed = null;
+        try
+        {
+            var copy = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString();
+            await using var db = StorageServiceCollectionExtensions.CreateContext(new DatabaseSettings(DatabaseProvider.Sqlite, copy));
+            await read(db);
+        }
+        catch (Exception e)
+        {
+            failed = e;
+        }
+        var problem = await checking;
+        if (problem is not null) throw new BackupException($"The database copy failed its integrity check: {problem}", failed);
+        if (failed is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failed);
     }
 
     /// <summary>Null when PRAGMA integrity_check says "ok"; its first lines otherwise.</summary>
