@@ -19,12 +19,15 @@ public sealed class SshTestServer : IAsyncDisposable
 {
     public const string Sshd = "/usr/sbin/sshd";
     public const string SshKeygen = "/usr/bin/ssh-keygen";
-    private const string PasswordUserName = "custos-ssh-pw";
+    // The password user is this process's own: test processes side by side would otherwise set each other's password
+    // (and lock each other's clients out). The key user needs no secret of its own: each server authorises its own key.
+    private const string PasswordUserPrefix = "custos-pw-";
+    private static readonly string PasswordUserName = PasswordUserPrefix + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
     private const string KeyUserName = "custos-ssh-key";
     private const UnixFileMode EveryoneReads = UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
 
-    // One password per process, not per server: servers running in parallel share the system user, and setting a fresh
-    // password for each would lock the other servers' clients out.
+    // One password per process, not per server: servers running in parallel in this process share the system user, and
+    // setting a fresh password for each would lock the other servers' clients out.
     private static readonly string ProcessPassword = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
     private static readonly SemaphoreSlim UsersGate = new(1, 1);
     private static bool usersReady;
@@ -148,6 +151,7 @@ public sealed class SshTestServer : IAsyncDisposable
         try
         {
             if (usersReady) return;
+            await RemoveStalePasswordUsersAsync();
             foreach (var user in new[] { PasswordUserName, KeyUserName })
             {
                 var (code, output) = await RunAsync("/usr/sbin/useradd", null, "-m", "-s", "/bin/bash", user);
@@ -158,11 +162,38 @@ public sealed class SshTestServer : IAsyncDisposable
             // '*' matches no password but, unlike useradd's "!", does not mark the account locked: sshd without PAM refuses
             // every method, keys included, for a locked account. (passwd -d would allow an empty password instead.)
             await RunCheckedAsync("/usr/sbin/usermod", null, "-p", "*", KeyUserName);
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => RemoveUser(PasswordUserName);
             usersReady = true;
         }
         finally
         {
             UsersGate.Release();
+        }
+    }
+
+    /// <summary>Password users of test processes that are gone (killed before they could remove their own).</summary>
+    private static async Task RemoveStalePasswordUsersAsync()
+    {
+        foreach (var line in await File.ReadAllLinesAsync("/etc/passwd"))
+        {
+            var name = line.Split(':')[0];
+            if (name.StartsWith(PasswordUserPrefix, StringComparison.Ordinal) && int.TryParse(name[PasswordUserPrefix.Length..], out var pid) &&
+                pid != Environment.ProcessId && !Directory.Exists($"/proc/{pid}"))
+                RemoveUser(name);
+        }
+    }
+
+    /// <summary>userdel -r, best effort (at exit, or for a stale user): a left-over account only costs a line in /etc/passwd.</summary>
+    private static void RemoveUser(string name)
+    {
+        try
+        {
+            using var p = Process.Start(new ProcessStartInfo("/usr/sbin/userdel", ["-r", name]) { RedirectStandardOutput = true, RedirectStandardError = true });
+            p?.WaitForExit(10_000);
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
+        {
+            // Gone already, or no userdel: nothing to do.
         }
     }
 
