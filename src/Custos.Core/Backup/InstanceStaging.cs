@@ -64,11 +64,24 @@ public sealed class InstanceStaging(IDatabaseDump dump, BackupOptions options, T
         // Tens of thousands of links and folders: removed a first-level folder per core at a time, then the rest.
         var blobs = Path.Combine(root, "blobs");
         if (Directory.Exists(blobs))
-            Parallel.ForEach(Directory.EnumerateDirectories(blobs), Parallelism, first => Directory.Delete(first, recursive: true));
+            EachFolder(Directory.EnumerateDirectories(blobs), first => Directory.Delete(first, recursive: true));
         Directory.Delete(root, recursive: true);
     }
 
     private static readonly ParallelOptions Parallelism = new() { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount) };
+
+    /// <summary>One folder per core at a time; a fault comes out as itself (the IOException a run handles), not wrapped.</summary>
+    private static void EachFolder(IEnumerable<string> folders, Action<string> action)
+    {
+        try
+        {
+            Parallel.ForEach(folders, Parallelism, action);
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+        }
+    }
 
     /// <summary>
     /// Links every blob not linked yet; returns the blobs and bytes staged. A first-level folder per core at a time:
@@ -81,7 +94,7 @@ public sealed class InstanceStaging(IDatabaseDump dump, BackupOptions options, T
         if (!Directory.Exists(source)) return (0, 0);
         // tmp/ holds uploads in progress; blobs live in two levels of two-character folders.
         var firsts = Directory.EnumerateDirectories(source).Where(d => Path.GetFileName(d).Length == 2);
-        Parallel.ForEach(firsts, Parallelism, first =>
+        EachFolder(firsts, first =>
         {
             var a = Path.GetFileName(first);
             long n = 0, size = 0;
