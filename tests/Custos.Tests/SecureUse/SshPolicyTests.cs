@@ -28,14 +28,24 @@ public sealed class SshPolicyTests
         return socket;
     }
 
-    /// <summary>Sends a line and waits for its marker, so the session is known to be up.</summary>
+    /// <summary>
+    /// Sends a line and waits for its marker and the prompt after it, so the session is up and quiet: output that came
+    /// later (a prompt read after the test moved the clock) would count as activity and reset the idle timeout.
+    /// </summary>
     private static async Task EchoAsync(ClientWebSocket socket, string marker)
     {
-        await socket.SendAsync(Encoding.UTF8.GetBytes($"echo {marker}-$((1+1))\n"), WebSocketMessageType.Binary, true, CancellationToken.None);
+        const string prompt = "READY> ";
+        await socket.SendAsync(Encoding.UTF8.GetBytes($"PS1='{prompt}'; echo {marker}-$((1+1))\n"), WebSocketMessageType.Binary, true, CancellationToken.None);
         var seen = new StringBuilder();
         var buffer = new byte[4096];
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        while (!seen.ToString().Contains($"{marker}-2"))
+        bool Quiet()
+        {
+            var text = seen.ToString();
+            var at = text.IndexOf($"{marker}-2", StringComparison.Ordinal);
+            return at >= 0 && text[at..].EndsWith(prompt, StringComparison.Ordinal);
+        }
+        while (!Quiet())
         {
             var r = await socket.ReceiveAsync(buffer, limit.Token);
             Assert.NotEqual(WebSocketMessageType.Close, r.MessageType);
