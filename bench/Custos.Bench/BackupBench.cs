@@ -68,7 +68,7 @@ internal static class BackupBench
                 Console.WriteLine($"Round {r}: {note}");
                 first.Add(await InTurnAsync(r, () => run.CustosBackupAsync(target), async () =>
                 {
-                    var backup = await run.RawBackupAsync(raw, ignoreCtime: false);
+                    var backup = await run.RawBackupAsync(raw);
                     firstForget.Add(await run.RawForgetAsync(raw));
                     firstConsistent.Add(await run.ConsistentCopyExtraAsync());
                     return backup;
@@ -99,22 +99,18 @@ internal static class BackupBench
                 Console.WriteLine($"Round {r}: {changed} documents got a new version of the same size ({Mib(changedBytes):F1} MiB) in {changeTime.TotalSeconds:F1} s");
                 second.Add(await InTurnAsync(r, () => run.CustosBackupAsync(target), async () =>
                 {
-                    var backup = await run.RawBackupAsync(raw, ignoreCtime: true);
+                    var backup = await run.RawBackupAsync(raw);
                     secondForget.Add(await run.RawForgetAsync(raw));
                     secondConsistent.Add(await run.ConsistentCopyExtraAsync());
                     return backup;
                 }));
             }
-            // What restic by hand pays after a Custos run without --ignore-ctime: the staging's links changed every blob's ctime.
-            // One more Custos run (not counted) with nothing changed, then restic by hand as a host-level backup would run it.
-            await run.CustosBackupAsync(target);
-            var ctime = await run.RawBackupAsync(raw, ignoreCtime: false);
             dataBytes = DirectorySize.Of(run.Blobs).Bytes + DirectorySize.Of(run.RawDb).Bytes;
-            steps.Add(new Step("second backup (1% changed)", second, dataBytes, "cp/pg_dump + restic backup --ignore-ctime"));
+            steps.Add(new Step("second backup (1% changed)", second, dataBytes, "cp/pg_dump + restic backup"));
             steps.Add(new Step("second backup with retention", WithExtra(second, secondForget), dataBytes, "… + forget --prune"));
             if (o.Pg is null)
                 steps.Add(new Step("second backup, by hand with a consistent copy", WithExtra(second, secondConsistent), dataBytes,
-                    "VACUUM INTO + integrity_check + restic backup --ignore-ctime"));
+                    "VACUUM INTO + integrity_check + restic backup"));
             var sizesAfterSecond = (DirectorySize.Of(custosRepo).Bytes, DirectorySize.Of(raw.Repository).Bytes);
 
             // Full restores into empty directories; raw without and with --verify (Custos's restic restore verifies).
@@ -178,8 +174,6 @@ internal static class BackupBench
             Console.WriteLine("Single document, its read-only parts once more: " + parts);
 
             Print(steps, custosSingle, rawSingle, rawSingleVerify);
-            Console.WriteLine($"- restic by hand after a Custos run, without --ignore-ctime (nothing changed since the last backup, but Custos's hard links " +
-                              $"changed every blob's ctime): {ctime.Note}");
             Console.WriteLine($"- single-document restore, its read-only parts once more: {parts}");
             Console.WriteLine($"- one restic run that only opens the repository (`restic snapshots --json`, median of 3): {S(opens.Order().ElementAt(1))}");
             Console.WriteLine($"- repository size after the first / second backups: Custos {Mib(sizesAfterFirst.Item1):F0} / {Mib(sizesAfterSecond.Item1):F0} MiB " +

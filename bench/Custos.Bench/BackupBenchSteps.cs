@@ -98,11 +98,9 @@ internal sealed class BackupBenchSteps(BenchServer server, string work, ProcessC
 
     /// <summary>
     /// What an administrator would do without Custos: copy the database (stopping nothing), then `restic backup` of the
-    /// blob folder and that copy. <paramref name="ignoreCtime"/>: Custos's staging links every blob, and link(2) changes
-    /// an inode's ctime, so after a Custos run restic by hand would read every blob again; with --ignore-ctime it sees
-    /// what it would on an instance backed up by hand only.
+    /// blob folder and that copy.
     /// </summary>
-    public async Task<Measured> RawBackupAsync(RawRestic raw, bool ignoreCtime)
+    public async Task<Measured> RawBackupAsync(RawRestic raw)
     {
         Console.WriteLine($"Raw backup starts. {Settle()}");
         foreach (var f in Directory.EnumerateFiles(RawDb)) File.Delete(f);
@@ -124,10 +122,10 @@ internal sealed class BackupBenchSteps(BenchServer server, string work, ProcessC
             foreach (var f in Directory.EnumerateFiles(server.DataDirectory, "custos.db*")) File.Copy(f, Path.Combine(RawDb, Path.GetFileName(f)));
         }
         var copy = clock.Elapsed;
-        var (elapsed, s) = await raw.BackupAsync(ignoreCtime ? ["--ignore-ctime", Blobs, RawDb] : [Blobs, RawDb]);
+        var (elapsed, s) = await raw.BackupAsync([Blobs, RawDb]);
         var cpu = Cpu() - cpu0;
         var note = $"{S(copy + elapsed)} (CPU {S(cpu)}): database copy ({(server.ConnectionString is null ? "cp" : "pg_dump -Fc")}) {S(copy)}, restic backup" +
-                   $"{(ignoreCtime ? " --ignore-ctime" : "")} {S(elapsed)}; snapshot {s.SnapshotId[..8]}, {s.Files:N0} files, {Mib(s.Bytes):F0} MiB, added " +
+                   $" {S(elapsed)}; snapshot {s.SnapshotId[..8]}, {s.Files:N0} files, {Mib(s.Bytes):F0} MiB, added " +
                    $"{Mib(s.DataAdded):F1} MiB, new/changed/unmodified {s.FilesNew:N0}/{s.FilesChanged:N0}/{s.FilesUnmodified:N0}, restic's own duration {s.Seconds:F2} s. " +
                    $"Load {Load.Average()}";
         Console.WriteLine("Raw backup: " + note);

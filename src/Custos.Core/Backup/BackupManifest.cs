@@ -12,6 +12,8 @@ public sealed record TenantCounts(Guid Tenant, string Name, long Documents, long
 /// manifest.json at the root of every instance snapshot: what it holds and which master key a restore needs (the key
 /// itself never is in a backup). A drill compares a restored database against these counts.
 /// </summary>
+/// <param name="Blobs">The blobs the database copy names (format 1: the blobs staged).</param>
+/// <param name="BlobBytes">Format 1 only: the bytes staged.</param>
 public sealed record BackupManifest(
     int Format,
     DateTimeOffset CreatedAt,
@@ -23,10 +25,11 @@ public sealed record BackupManifest(
     long Users,
     long AuditEvents,
     long Blobs,
-    long BlobBytes)
+    long? BlobBytes)
 {
     public const string FileName = "manifest.json";
-    public const int CurrentFormat = 1;
+    /// <summary>2: the blobs are read in place (Blobs counts those the database names; no BlobBytes). 1: staged as links.</summary>
+    public const int CurrentFormat = 2;
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
     public static readonly JsonSerializerOptions Compact = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
@@ -47,4 +50,7 @@ public sealed record BackupManifest(
         var migration = (await db.Database.GetAppliedMigrationsAsync(ct)).LastOrDefault();
         return (counts, users, audit, keys, migration);
     }
+
+    /// <summary>The blobs the given context's rows name: document versions, session recordings, quarantined files, share packages.</summary>
+    public static Task<long> CountBlobsAsync(CustosDbContext db, CancellationToken ct) => Documents.Blobs.BlobReferences.All(db).LongCountAsync(ct);
 }

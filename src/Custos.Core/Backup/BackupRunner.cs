@@ -5,6 +5,7 @@ using Custos.Core.Audit;
 using Custos.Core.Backup.Restic;
 using Custos.Core.Common;
 using Custos.Core.Data;
+using Custos.Core.Documents.Blobs;
 using Microsoft.EntityFrameworkCore;
 
 namespace Custos.Core.Backup;
@@ -38,10 +39,19 @@ public sealed class BackupRunner(IDbContextFactory<CustosDbContext> dbFactory, B
         {
             report.Report(new BackupProgress(run.Id, target.Name, run.Kind, BackupPhase.Preparing, null));
             var repo = await targets.OpenAsync(target, ct);
-            var staged = await staging.PrepareAsync(ct);
-            var uploading = new Progress<ResticProgress>(p => report.Report(new BackupProgress(run.Id, target.Name, run.Kind, BackupPhase.Uploading, p)));
-            // Each restic start derives the key and loads the index (0.5–0.9 s here), so locks are looked at only when one is in the way.
-            var summary = await repo.RemovingStaleLocksAsync(() => repo.BackupAsync(staged.Directory, options.Host, [InstanceTag], uploading, ct), ct);
+            InstanceStaging.Staged staged;
+            ResticBackupSummary summary;
+            // Blobs are read where they are: from before the database copy until restic is done, deletions wait (the hold),
+            // so every blob the copy names is in the snapshot. The hold ends (and carries them out) however the run ends.
+            await using (var hold = await BlobDeletionHold.BeginAsync(options.BlobsDirectory, ct))
+            {
+                staged = await staging.PrepareAsync(ct);
+                var uploading = new Progress<ResticProgress>(p => report.Report(new BackupProgress(run.Id, target.Name, run.Kind, BackupPhase.Uploading, p)));
+                // Each restic start derives the key and loads the index (0.5–0.9 s here), so locks are looked at only when one is in the way.
+                summary = await repo.RemovingStaleLocksAsync(() => repo.BackupAsync(staged.Directory, [Path.GetFullPath(options.BlobsDirectory)],
+                    staging.BlobExcludes, options.Host, [InstanceTag], uploading, ct), ct);
+                await hold.EndAsync(ct);
+            }
             staging.Clear();
 
             report.Report(new BackupProgress(run.Id, target.Name, run.Kind, BackupPhase.Journal, null));
@@ -64,7 +74,7 @@ public sealed class BackupRunner(IDbContextFactory<CustosDbContext> dbFactory, B
             run.AddedBytes = summary.DataAdded;
             run.Report = JsonSerializer.Serialize(new
             {
-                summary.FilesNew, summary.FilesChanged, summary.FilesUnmodified, staged.Manifest.Blobs, staged.Manifest.BlobBytes,
+                summary.FilesNew, summary.FilesChanged, summary.FilesUnmodified, staged.Manifest.Blobs,
                 catalogVersions = staged.CatalogVersions, tenants = staged.Manifest.Tenants.Count,
             }, BackupManifest.Compact);
             await FinishAsync(run, BackupOutcome.Succeeded, null, clock.Elapsed, actor, ct);
@@ -96,6 +106,17 @@ public sealed class BackupRunner(IDbContextFactory<CustosDbContext> dbFactory, B
         }
         if (verify) await VerifyHeldAsync(target, trigger, actor, progress, full: null, ct);
         return run;
+    }
+
+    /// <summary>
+    /// Ends a blob deletion hold that a killed run left on, carrying out the deletions it deferred (otherwise they would
+    /// wait for the next run); nothing while a run holds the lock.
+    /// </summary>
+    public async Task EndStaleHoldAsync(CancellationToken ct)
+    {
+        if (!BlobDeletionHold.IsOn(options.BlobsDirectory)) return;
+        await using var held = await runLock.TryAcquireAsync(ct);
+        if (held is not null) await BlobDeletionHold.EndStaleAsync(options.BlobsDirectory, ct);
     }
 
     /// <summary>`restic check` on demand: the next seventh of the data, or all of it.</summary>

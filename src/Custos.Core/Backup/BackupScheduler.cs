@@ -10,7 +10,7 @@ namespace Custos.Core.Backup;
 /// late (the server was down, another run took long) raises a "missed" alarm and is run at once; a failed one is tried
 /// again every <see cref="RetryAfter"/>, <see cref="MaxAttempts"/> times. Several nodes may tick:
 /// the run lock lets one work, and the others then find the occurrence taken. Also stores the erasure journal in
-/// targets whose copy is behind.
+/// targets whose copy is behind, and ends a blob deletion hold that a killed run left on.
 /// </summary>
 public sealed class BackupScheduler(IDbContextFactory<CustosDbContext> dbFactory, BackupRunner runner, BackupAlarms alarms, BackupOptions options, TimeProvider time)
 {
@@ -24,6 +24,7 @@ public sealed class BackupScheduler(IDbContextFactory<CustosDbContext> dbFactory
     public async Task<IReadOnlyList<BackupRun>> TickAsync(CancellationToken ct)
     {
         var started = new List<BackupRun>();
+        await runner.EndStaleHoldAsync(ct);
         var now = time.GetUtcNow();
         List<BackupTarget> targets;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))

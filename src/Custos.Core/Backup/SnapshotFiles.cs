@@ -21,9 +21,13 @@ public static class SnapshotFiles
         };
     }
 
-    /// <summary>The staging folder's path inside the snapshot ("" : its root), to which "/file" is appended.</summary>
+    /// <summary>
+    /// The staging folder's path inside the snapshot ("" : its root), to which "/file" is appended. A Custos snapshot has
+    /// the staging folder's contents at its root, and the blob store beside them as /blobs (format 1: one path, the blobs
+    /// staged inside it; format 2: two paths, the blob store read in place).
+    /// </summary>
     public static string Root(ResticSnapshot snapshot) =>
-        snapshot.Paths.Count == 1 ? "" : throw new BackupException($"Snapshot {snapshot.ShortId} was not written by Custos (it has {snapshot.Paths.Count} paths).");
+        snapshot.Paths.Count is 1 or 2 ? "" : throw new BackupException($"Snapshot {snapshot.ShortId} was not written by Custos (it has {snapshot.Paths.Count} paths).");
 
     /// <summary>Where restic puts the snapshot's root when it restores into <paramref name="target"/>.</summary>
     public static string Unpacked(ResticSnapshot snapshot, string target) => Path.Combine(target, Root(snapshot).TrimStart('/'));

@@ -1,9 +1,11 @@
+using System.Net;
 using System.Text;
 using System.Text.Json;
 using Custos.Core.Audit;
 using Custos.Core.Backup;
 using Custos.Core.Backup.Restic;
 using Custos.Core.Data;
+using Custos.Core.Documents.Blobs;
 using Custos.Tests.Documents;
 using Custos.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -71,6 +73,59 @@ public sealed class BackupRunTests
         Assert.Equal(blobs, manifest.Blobs);
         Assert.Equal(Path.GetFileNameWithoutExtension(keyFile), Assert.Single(manifest.MasterKeys));
         Assert.False(Directory.Exists(Path.Combine(b.Db.DataDirectory, "backup", "staging")), "the staging folder (links to blobs) outlives the run");
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Both), MemberType = typeof(TestDatabase))]
+    public async Task DocumentDeletedWhileResticReadsTheBlobs_IsInTheSnapshot_AndItsBlobGoesWhenTheRunEnds(string kind)
+    {
+        // The blob store is read in place, after the database copy: a blob deleted in between must wait for restic.
+        await using var b = await BackupTestSetup.StartAsync(kind);
+        var (_, docs) = await b.UploadAsync(12, size: 3_000_000);
+        var doomed = docs[^1].Id;
+        var blob = b.Documents.BlobPath(await b.Documents.BlobAddressAsync(doomed));
+        await b.AddLocalTargetAsync();
+        using var carol = await b.Documents.ConnectAsync("carol");
+        var during = new TaskCompletionSource<(bool Stopped, HttpStatusCode Deleted, bool BlobKept)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var progress = new Progress<BackupProgress>(p =>
+        {
+            if (p.Phase != BackupPhase.Uploading || during.Task.IsCompleted) return;
+            // restic is held still while the document goes, so the run cannot end (and end the hold) meanwhile.
+            var restic = Restic.ResticChildren.Find(b.Db.DataDirectory);
+            foreach (var child in restic) Signal("STOP", child.Pid);
+            try
+            {
+                var deleted = carol.Http.DeleteAsync($"{carol.Api}/{doomed}").GetAwaiter().GetResult().StatusCode;
+                during.TrySetResult((restic.Count > 0, deleted, File.Exists(blob)));
+            }
+            catch (Exception e)
+            {
+                during.TrySetException(e);
+            }
+            finally
+            {
+                foreach (var child in restic) Signal("CONT", child.Pid);
+            }
+        });
+        var run = await b.Get<BackupRunner>().RunAsync("local", "test", new Actor("test", "local"), null, progress, verify: false);
+        Assert.Equal(BackupOutcome.Succeeded, run.Value!.Outcome);
+        var (stopped, status, kept) = await during.Task;
+        Assert.True(stopped, "restic had ended before its first progress report");
+        Assert.True(status is HttpStatusCode.OK or HttpStatusCode.NoContent, $"delete: {status}");
+        Assert.True(kept, "the blob was deleted while restic read the blob store");
+        Assert.False(File.Exists(blob), "the deferred deletion was not carried out when the run ended");
+        Assert.False(BlobDeletionHold.IsOn(b.Documents.BlobsDirectory));
+
+        // The snapshot holds the copy's state: the document and its blob, whole.
+        var drill = await b.Get<BackupDrill>().DrillAsync("local", run.Value.SnapshotId!, "test", new Actor("test", "local"));
+        Assert.True(drill.Value.Report!.Ok, string.Join("; ", drill.Value.Report.Problems));
+        Assert.Equal(12, drill.Value.Report.Tenants.Single(t => t.Name == "Acme").Documents);
+    }
+
+    private static void Signal(string signal, int pid)
+    {
+        using var kill = System.Diagnostics.Process.Start("/bin/kill", ["-" + signal, pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
     }
 
     [Theory]

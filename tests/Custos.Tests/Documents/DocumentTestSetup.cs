@@ -1,3 +1,4 @@
+using Custos.Core.Documents.Blobs;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
@@ -59,7 +60,7 @@ public sealed class DocumentTestSetup : IAsyncDisposable
     public string BlobPath(string address) => Path.Combine(BlobsDirectory, address[..2], address[2..4], address);
 
     /// <summary>
-    /// Every committed blob file of documents: everything under blobs but tmp, and but the originals the sluice keeps in
+    /// Every committed blob file of documents: everything under blobs but tmp and the deletion hold's folder, and but the originals the sluice keeps in
     /// quarantine for review (each upload's, for 14 days after its verdict).
     /// </summary>
     public IReadOnlyList<string> BlobFiles()
@@ -69,7 +70,8 @@ public sealed class DocumentTestSetup : IAsyncDisposable
         using (var data = Server.Data())
             quarantined = data.QuarantineItems.Where(q => q.BlobAddress != null).Select(q => q.BlobAddress!).ToHashSet(StringComparer.Ordinal);
         return Directory.EnumerateFiles(BlobsDirectory, "*", SearchOption.AllDirectories)
-            .Where(f => !Path.GetRelativePath(BlobsDirectory, f).StartsWith("tmp" + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            .Where(f => !Path.GetRelativePath(BlobsDirectory, f).StartsWith("tmp" + Path.DirectorySeparatorChar, StringComparison.Ordinal)
+                        && !Path.GetRelativePath(BlobsDirectory, f).StartsWith(BlobDeletionHold.FolderName + Path.DirectorySeparatorChar, StringComparison.Ordinal))
             .Where(f => !quarantined.Contains(Path.GetFileName(f)))
             .Order(StringComparer.Ordinal).ToList();
     }

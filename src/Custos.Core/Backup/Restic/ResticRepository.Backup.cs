@@ -10,20 +10,40 @@ public sealed partial class ResticRepository
     private static readonly IReadOnlyDictionary<string, string> BackupEnvironment = new Dictionary<string, string> { ["RESTIC_PROGRESS_FPS"] = "4" };
 
     /// <summary>
-    /// Backs up the contents of <paramref name="directory"/> (an absolute path) as one snapshot. --ignore-ctime keeps a
-    /// re-hard-linked but unchanged file unmodified, so a staging folder rebuilt from hard links stays incremental;
-    /// restic finds the previous snapshot (its parent) by host and directory. Progress is reported at most four times a second.
+    /// Backs up the contents of <paramref name="directory"/> (an absolute path) as one snapshot; restic finds the previous
+    /// snapshot (its parent) by host and paths, and reads only files changed since. Progress is reported at most four
+    /// times a second.
     /// </summary>
-    public async Task<ResticBackupSummary> BackupAsync(string directory, string host, IReadOnlyList<string> tags,
-        IProgress<ResticProgress>? progress, CancellationToken ct)
+    public Task<ResticBackupSummary> BackupAsync(string directory, string host, IReadOnlyList<string> tags,
+        IProgress<ResticProgress>? progress, CancellationToken ct) => BackupAsync(directory, [], [], host, tags, progress, ct);
+
+    /// <summary>
+    /// As above, with folders from elsewhere in the same snapshot: each of <paramref name="alongside"/> (absolute) appears
+    /// at the snapshot's root under its own name, beside the contents of <paramref name="directory"/>; nothing under
+    /// <paramref name="excludes"/> (absolute paths) is read.
+    /// </summary>
+    public async Task<ResticBackupSummary> BackupAsync(string directory, IReadOnlyList<string> alongside, IReadOnlyList<string> excludes, string host,
+        IReadOnlyList<string> tags, IProgress<ResticProgress>? progress, CancellationToken ct)
     {
         if (!Path.IsPathFullyQualified(directory))
             throw new ArgumentException($"The directory to back up must be an absolute path: \"{directory}\".", nameof(directory));
         if (!Directory.Exists(directory))
             throw new ResticException(ResticFailureKind.NotFound, $"The directory to back up does not exist: {directory}.");
-
-        // "." from inside the directory: the snapshot holds its contents at the root, independent of where it lives.
-        var arguments = BackupArguments(host, tags, ["--ignore-ctime", "--", "."]);
+        List<string> rest = [];
+        foreach (var exclude in excludes)
+            rest.Add("--exclude=" + (Path.IsPathFullyQualified(exclude) ? exclude : throw new ArgumentException($"An exclude must be an absolute path: \"{exclude}\".", nameof(excludes))));
+        // "." from inside the directory: the snapshot holds its contents at the root, independent of where it lives; a
+        // folder given relative to it ("../../blobs") lands at the root under its name.
+        rest.AddRange(["--", "."]);
+        foreach (var folder in alongside)
+        {
+            if (!Path.IsPathFullyQualified(folder) || !Directory.Exists(folder))
+                throw new ResticException(ResticFailureKind.NotFound, $"The folder to back up beside {directory} does not exist or is not an absolute path: {folder}.");
+            if (Path.Exists(Path.Combine(directory, Path.GetFileName(folder))))
+                throw new ArgumentException($"{directory} holds an entry named like {folder}; both would be the same path in the snapshot.", nameof(alongside));
+            rest.Add(Path.GetRelativePath(directory, folder));
+        }
+        var arguments = BackupArguments(host, tags, rest);
         ResticBackupSummary? summary = null;
         var lastReport = 0L;
         var run = await process.RunAsync(arguments, ct, (stdout, t) => ResticProcess.ReadLinesAsync(stdout, line =>

@@ -9,6 +9,13 @@ namespace Custos.Core.Documents.Blobs;
 /// </summary>
 internal static class BlobReferences
 {
+    /// <summary>Every address a row names, each once (a union).</summary>
+    public static IQueryable<string> All(CustosDbContext db) =>
+        db.DocumentVersions.AsNoTracking().Select(v => v.BlobAddress)
+            .Union(db.SshSessions.AsNoTracking().Where(s => s.RecordingAddress != null).Select(s => s.RecordingAddress!))
+            .Union(db.QuarantineItems.AsNoTracking().Where(q => q.BlobAddress != null).Select(q => q.BlobAddress!))
+            .Union(db.ShareItems.AsNoTracking().Where(i => i.BlobAddress != null).Select(i => i.BlobAddress!));
+
     public static async Task<HashSet<string>> ReferencedAsync(CustosDbContext db, IReadOnlyCollection<string> addresses, CancellationToken ct)
     {
         var found = (await db.DocumentVersions.AsNoTracking().Where(v => addresses.Contains(v.BlobAddress)).Select(v => v.BlobAddress).Distinct()

@@ -118,10 +118,16 @@ public sealed class LocalBlobStore(string root, TimeProvider time) : IBlobStore
         return Task.FromResult(File.Exists(path));
     }
 
-    public Task<bool> DeleteAsync(string address, CancellationToken ct = default)
+    /// <remarks>
+    /// While a backup reads the store (<see cref="BlobDeletionHold"/>), the blob stays on disk and is deleted when the
+    /// backup has finished; it counts as deleted here.
+    /// </remarks>
+    public async Task<bool> DeleteAsync(string address, CancellationToken ct = default)
     {
         var path = PathOf(address);
         ct.ThrowIfCancellationRequested();
+        await using var shared = await BlobDeletionHold.SharedAsync(Root, ct).ConfigureAwait(false);
+        if (BlobDeletionHold.IsOn(Root)) return File.Exists(path) && BlobDeletionHold.Defer(Root, address);
         // Renaming away first makes "was it there?" exact under concurrency: only one rename of a name can
         // succeed, whereas File.Delete is silent about a missing file.
         var doomed = NewTempPath();
@@ -131,10 +137,10 @@ public sealed class LocalBlobStore(string root, TimeProvider time) : IBlobStore
         }
         catch (IOException) when (!File.Exists(path))
         {
-            return Task.FromResult(false);
+            return false;
         }
         TryDelete(doomed);
-        return Task.FromResult(true);
+        return true;
     }
 
     public async IAsyncEnumerable<BlobInfo> ListAsync([EnumeratorCancellation] CancellationToken ct = default)
@@ -308,7 +314,15 @@ public sealed class LocalBlobStore(string root, TimeProvider time) : IBlobStore
                     throw new IOException($"The temporary blob file holds {length} bytes, but {stream.BytesWritten} were written.");
                 // Closed before the move: Windows cannot rename an open file.
                 await file.DisposeAsync().ConfigureAwait(false);
-                var info = hash is null ? MoveToRandomAddress(length) : MoveIntoPlace(new BlobInfo(Convert.ToHexStringLower(hash.GetCurrentHash()), length));
+                BlobInfo info;
+                if (hash is null) info = MoveToRandomAddress(length);
+                else
+                {
+                    // Content stored again while a backup defers its deletion: kept (under the lock that deletions take).
+                    await using var shared = await BlobDeletionHold.SharedAsync(store.Root, ct).ConfigureAwait(false);
+                    info = MoveIntoPlace(new BlobInfo(Convert.ToHexStringLower(hash.GetCurrentHash()), length));
+                    BlobDeletionHold.Keep(store.Root, info.Address);
+                }
                 committed = info;
                 return info;
             }
