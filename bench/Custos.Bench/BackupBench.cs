@@ -117,11 +117,17 @@ internal static class BackupBench
             List<Pair> restore = [], restoreVerify = [], wrapper = [];
             for (var r = 1; r <= o.Rounds; r++)
             {
-                string? postgres = null;
+                // PostgreSQL: an empty database for Custos's restore and one for each raw restore's pg_restore.
+                string? postgres = null, rawPostgres = null, rawVerifyPostgres = null;
                 if (o.Pg is not null)
                 {
-                    restoreDbs.Add(await BenchServer.CreateDatabaseAsync(o.Pg, "custos_bench_restore_"));
-                    postgres = new Npgsql.NpgsqlConnectionStringBuilder(o.Pg) { Database = restoreDbs[^1] }.ToString();
+                    var fresh = new List<string>();
+                    for (var i = 0; i < 3; i++)
+                    {
+                        restoreDbs.Add(await BenchServer.CreateDatabaseAsync(o.Pg, "custos_bench_restore_"));
+                        fresh.Add(new Npgsql.NpgsqlConnectionStringBuilder(o.Pg) { Database = restoreDbs[^1] }.ToString());
+                    }
+                    (postgres, rawPostgres, rawVerifyPostgres) = (fresh[0], fresh[1], fresh[2]);
                 }
                 var dirs = new[] { "restore-custos", "restore-raw", "restore-raw-verify", "restore-wrapper" }.Select(d => Path.Combine(o.Work, $"{d}-{r}")).ToArray();
                 var results = new Measured[dirs.Length];
@@ -130,8 +136,8 @@ internal static class BackupBench
                     results[which] = which switch
                     {
                         0 => await run.CustosRestoreAsync(target, dirs[0], postgres),
-                        1 => await run.RawRestoreAsync(raw, dirs[1], verify: false),
-                        2 => await run.RawRestoreAsync(raw, dirs[2], verify: true),
+                        1 => await run.RawRestoreAsync(raw, dirs[1], verify: false, rawPostgres),
+                        2 => await run.RawRestoreAsync(raw, dirs[2], verify: true, rawVerifyPostgres),
                         _ => await run.WrapperRestoreAsync(target, dirs[3]),
                     };
                 }
@@ -139,10 +145,12 @@ internal static class BackupBench
                 restoreVerify.Add(new Pair(results[0], results[2]));
                 wrapper.Add(new Pair(results[3], results[2]));
                 foreach (var d in dirs) Directory.Delete(d, recursive: true);
-                if (o.Pg is not null) await BenchServer.DropDatabaseAsync(o.Pg, restoreDbs[^1]);
+                if (o.Pg is not null)
+                    foreach (var db in restoreDbs.TakeLast(3)) await BenchServer.DropDatabaseAsync(o.Pg, db);
             }
-            steps.Add(new Step("full restore", restore, dataBytes, "restore latest --target EMPTY"));
-            steps.Add(new Step("full restore, raw with --verify as Custos runs it", restoreVerify, dataBytes, "restore … --verify"));
+            var load = o.Pg is null ? "" : " + pg_restore";
+            steps.Add(new Step("full restore", restore, dataBytes, "restore latest --target EMPTY" + load));
+            steps.Add(new Step("full restore, raw with --verify as Custos runs it", restoreVerify, dataBytes, "restore … --verify" + load));
             steps.Add(new Step("restic restore --verify alone: Custos's wrapper (left) against by hand", wrapper, dataBytes, "restore … --verify"));
 
             // One document back, interleaved with restic restoring its blob by hand (without and with --verify).

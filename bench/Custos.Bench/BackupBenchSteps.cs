@@ -91,7 +91,7 @@ internal sealed class BackupBenchSteps(BenchServer server, string work, ProcessC
                    $"start), restic backup {W(Minus(journal, uploading))} (its CPU counted here in full), journal {W(Minus(pruning, journal))}, forget + run record " +
                    $"{W(Minus((total, cpu), pruning))}; clearing the staging {S(clearTime)}; snapshot {run.SnapshotId![..8]}, {run.Files:N0} files, {Mib(run.Bytes):F0} MiB, added {Mib(run.AddedBytes):F1} MiB, " +
                    $"files new/changed/unmodified {R("filesNew"):N0}/{R("filesChanged"):N0}/{R("filesUnmodified"):N0}, catalog {R("catalogVersions"):N0} versions " +
-                   $"({staged.Manifest.Blobs:N0} blobs staged). Load {Load.Average()}";
+                   $"({staged.Manifest.Blobs:N0} blobs named by the copy). Load {Load.Average()}";
         Console.WriteLine("Custos backup: " + note);
         return new Measured(total, cpu, note);
     }
@@ -275,16 +275,31 @@ internal sealed class BackupBenchSteps(BenchServer server, string work, ProcessC
                $"--include --verify) {S(restore)}, decrypt it {S(decrypt)}; sum {S(open + resolve + dump + parse + restore + decrypt)}. Load {Load.Average()}";
     }
 
-    public async Task<Measured> RawRestoreAsync(RawRestic raw, string into, bool verify)
+    /// <param name="postgres">PostgreSQL: an empty database the dump is loaded into with pg_restore, as Custos's restore does.</param>
+    public async Task<Measured> RawRestoreAsync(RawRestic raw, string into, bool verify, string? postgres = null)
     {
         Console.WriteLine($"Raw restore{(verify ? " --verify" : "")} starts. {Settle()}");
         var cpu0 = Cpu();
+        var clock = Stopwatch.StartNew();
         var run = await raw.RunAsync(["restore", "latest", "--target", into, .. verify ? new[] { "--verify" } : []]);
+        var load = TimeSpan.Zero;
+        if (postgres is not null)
+        {
+            var loading = Stopwatch.StartNew();
+            var b = new Npgsql.NpgsqlConnectionStringBuilder(postgres);
+            await Tool("pg_restore", ["--no-owner", "--no-privileges", "--exit-on-error", "--dbname", b.Database!, Path.Combine(into, RawDb.TrimStart('/'), "custos.pgdump")],
+                new Dictionary<string, string>
+                {
+                    ["PGHOST"] = b.Host!, ["PGPORT"] = b.Port.ToString(CultureInfo.InvariantCulture), ["PGUSER"] = b.Username!, ["PGPASSWORD"] = b.Password ?? "",
+                });
+            load = loading.Elapsed;
+        }
+        var elapsed = clock.Elapsed;
         var cpu = Cpu() - cpu0;
         var (files, _) = DirectorySize.Of(Path.Combine(into, Blobs.TrimStart('/')));
-        var note = $"{S(run.Elapsed)} (CPU {S(cpu)}), {files:N0} blobs. Load {Load.Average()}";
+        var note = $"{S(elapsed)} (CPU {S(cpu)}){(postgres is null ? "" : $", of which pg_restore {S(load)}")}, {files:N0} blobs. Load {Load.Average()}";
         Console.WriteLine($"Raw restore{(verify ? " --verify" : "")}: {note}");
-        return new Measured(run.Elapsed, cpu, note);
+        return new Measured(elapsed, cpu, note);
     }
 
     /// <summary>This process (Custos's in-process work, the server's idle threads), the children it waited for, and the local PostgreSQL server.</summary>
