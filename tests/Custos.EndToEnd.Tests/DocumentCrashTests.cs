@@ -213,14 +213,18 @@ public sealed class DocumentCrashTests(ITestOutputHelper output)
         Assert.True(files.Temporaries.Length == 0, $"blobs/tmp should be empty, but holds {Describe(files.Temporaries)}.");
     }
 
-    /// <summary>Committed blobs (blobs/aa/bb/address) and unfinished uploads (blobs/tmp/*), as the file system has them now.</summary>
+    /// <summary>
+    /// Committed blobs (blobs/aa/bb/address) and unfinished uploads (blobs/tmp/*), as the file system has them now; the
+    /// backup's deletion hold (blobs/held/*) is neither.
+    /// </summary>
     private static (FileInfo[] Blobs, FileInfo[] Temporaries) BlobFiles(string data)
     {
         var root = new DirectoryInfo(Path.Combine(data, "blobs"));
         if (!root.Exists) return ([], []);
         var temporaries = Path.Combine(root.FullName, "tmp") + Path.DirectorySeparatorChar;
+        var held = Path.Combine(root.FullName, "held") + Path.DirectorySeparatorChar;
         var files = root.GetFiles("*", SearchOption.AllDirectories);
-        return (files.Where(f => !f.FullName.StartsWith(temporaries, StringComparison.Ordinal)).ToArray(),
+        return (files.Where(f => !f.FullName.StartsWith(temporaries, StringComparison.Ordinal) && !f.FullName.StartsWith(held, StringComparison.Ordinal)).ToArray(),
             files.Where(f => f.FullName.StartsWith(temporaries, StringComparison.Ordinal)).ToArray());
     }
 

@@ -363,15 +363,21 @@ public sealed class DocumentJourneyTests(ITestOutputHelper output)
         }
         """, url);
 
-    /// <summary>Committed blob files under &lt;data&gt;/blobs (unfinished uploads in blobs/tmp left out).</summary>
+    /// <summary>
+    /// Committed blob files under &lt;data&gt;/blobs: blobs/aa/bb/&lt;address&gt; (unfinished uploads in blobs/tmp and the
+    /// backup's deletion hold in blobs/held left out).
+    /// </summary>
     private static List<string> CommittedBlobs(string data)
     {
         var root = new DirectoryInfo(Path.Combine(data, "blobs"));
         if (!root.Exists) return [];
-        var temporaries = Path.Combine(root.FullName, "tmp") + Path.DirectorySeparatorChar;
         return root.GetFiles("*", SearchOption.AllDirectories).Select(f => f.FullName)
-            .Where(f => !f.StartsWith(temporaries, StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
+            .Where(f => BlobShaped(Path.GetRelativePath(root.FullName, f))).Order(StringComparer.Ordinal).ToList();
     }
+
+    private static bool BlobShaped(string relative) =>
+        relative.Split(Path.DirectorySeparatorChar) is [var a, var b, var name]
+        && name.Length == 64 && name.All(char.IsAsciiHexDigitLower) && a == name[..2] && b == name[2..4];
 
     /// <summary>The audit log names a person as "user:&lt;name&gt;".</summary>
     private static string ActorName(string? actor) => actor is { } a && a.StartsWith("user:", StringComparison.Ordinal) ? a["user:".Length..] : actor ?? "";
