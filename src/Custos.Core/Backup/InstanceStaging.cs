@@ -16,7 +16,8 @@ public sealed class InstanceStaging(IDatabaseDump dump, BackupOptions options, T
 
     /// <summary>Blob store folders a snapshot leaves out: uploads in progress, and the deletion hold's own records.</summary>
     public IReadOnlyList<string> BlobExcludes =>
-        [Path.Combine(Path.GetFullPath(options.BlobsDirectory), "tmp"), Path.Combine(Path.GetFullPath(options.BlobsDirectory), Documents.Blobs.BlobDeletionHold.FolderName)];
+        [Path.Combine(Path.GetFullPath(options.BlobsDirectory), Documents.Blobs.LocalBlobStore.TempFolderName),
+         Path.Combine(Path.GetFullPath(options.BlobsDirectory), Documents.Blobs.BlobDeletionHold.FolderName)];
 
     public async Task<Staged> PrepareAsync(CancellationToken ct)
     {

@@ -52,7 +52,10 @@ public sealed class LocalBlobStore(string root, TimeProvider time) : IBlobStore
     public string Root { get; } = CreateOwnerOnlyDirectory(Path.GetFullPath(root));
 
     /// <summary>Where writers keep their files until commit; inside the root so the move is a rename on one file system.</summary>
-    public string TempDirectory { get; } = CreateOwnerOnlyDirectory(Path.Combine(Path.GetFullPath(root), "tmp"));
+    public string TempDirectory { get; } = CreateOwnerOnlyDirectory(Path.Combine(Path.GetFullPath(root), TempFolderName));
+
+    /// <summary>The folder inside the root that holds uploads in progress (never a blob; a backup leaves it out).</summary>
+    public const string TempFolderName = "tmp";
 
     /// <exception cref="ArgumentException">The address is not 64 lowercase hex characters.</exception>
     public string PathOf(string address)
